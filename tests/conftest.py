@@ -1,0 +1,34 @@
+"""Shared pytest set-up: quiet TensorFlow, a non-interactive Matplotlib, fixtures."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import kcolor  # noqa: E402,F401  (imports TensorFlow quietly, once)
+from kcolor.backend import keras  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    if keras.backend.backend() != "tensorflow":
+        skip = pytest.mark.skip(reason="needs the TensorFlow backend")
+        for item in items:
+            if "tf_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    """Every test starts from the same random state."""
+    keras.utils.set_random_seed(1234)
+    yield
+    keras.backend.clear_session()
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
