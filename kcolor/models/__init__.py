@@ -1,0 +1,1 @@
+"""Model builders: see the files in this package (being written)."""
