@@ -7,6 +7,24 @@
   train step with per-family loss functions.
 """
 
-from kcolor.colorizers.regression import Colorizer  # noqa: F401
-from kcolor.colorizers.classification import ClassColorizer  # noqa: F401
-from kcolor.colorizers.adversarial import CGAN, LSGAN, WGAN, EBGAN  # noqa: F401
+import importlib
+
+_WHERE = {
+    "Colorizer": "regression",
+    "ClassColorizer": "classification",
+    "CGAN": "adversarial",
+    "LSGAN": "adversarial",
+    "WGAN": "adversarial",
+    "EBGAN": "adversarial",
+}
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        module = importlib.import_module(f"kcolor.colorizers.{_WHERE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'kcolor.colorizers' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))
