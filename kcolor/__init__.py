@@ -31,6 +31,8 @@ _SUBMODULES = {
     "experiments",
     "inference",
     "training",
+    "turing",
+    "sample_model",
 }
 _ATTRIBUTES = {
     "Colorizer": "kcolor.colorizers",

@@ -1,1 +1,76 @@
-"""Model builders: see the files in this package (being written)."""
+"""Network builders for the five papers: functions returning functional ``keras.Model``s.
+
+Every builder takes ``image_size`` first, works in NHWC float32, validates its
+arguments, cites its paper section, and builds from standard Keras layers
+only, so every model saves to ``.keras`` and loads with ``safe_mode=True``.
+
+Colorizers (input ``L`` of shape (S, S, 1), output normalised ab):
+
+* :func:`koo_baseline`: paper A, section 3.1 (YUV baseline; linear output).
+* :func:`koo_generator`: paper A, section 3.2 (the baseline plus a noise
+  input; :func:`transfer_baseline_weights`).
+* :func:`unet`: paper B, section 3.1, and pix2pix (tanh output).
+* :func:`colorful`: Zhang et al. (paper C, section 3): 313-class logits or
+  tanh regression.
+* :func:`deep_cnn`: paper E, section 4.2.3: tanh regression or per-channel
+  bin logits of shape (S, S, 2, num_classes).
+
+Unconditional generator: :func:`dcgan_generator` (paper D, section 3.1).
+
+Discriminators (input ``concat(L, ab)`` by default; LOGITS out):
+
+* :func:`koo_discriminator`: paper A, (batch, 1).
+* :func:`dcgan_discriminator`: paper B, section 3.2, (batch, 1).
+* :func:`patchgan`: pix2pix's PatchGAN, (batch, P, P, 1).
+* :func:`ebgan_discriminator`: paper D, section 3.3, ``[reconstruction, code]``.
+
+``BUILDERS`` maps each builder's name to the function.
+"""
+
+from kcolor.models.blocks import receptive_field
+from kcolor.models.colorful import colorful
+from kcolor.models.dcgan_discriminator import dcgan_discriminator
+from kcolor.models.dcgan_generator import dcgan_generator
+from kcolor.models.deep_cnn import deep_cnn
+from kcolor.models.ebgan_discriminator import ebgan_discriminator
+from kcolor.models.koo_baseline import koo_baseline
+from kcolor.models.koo_discriminator import koo_discriminator
+from kcolor.models.koo_generator import koo_generator, transfer_baseline_weights
+from kcolor.models.patchgan import patchgan, patchgan_output_size, patchgan_receptive_field
+from kcolor.models.unet import unet
+
+BUILDERS = {
+    "koo_baseline": koo_baseline,
+    "koo_generator": koo_generator,
+    "unet": unet,
+    "colorful": colorful,
+    "deep_cnn": deep_cnn,
+    "dcgan_generator": dcgan_generator,
+    "koo_discriminator": koo_discriminator,
+    "dcgan_discriminator": dcgan_discriminator,
+    "patchgan": patchgan,
+    "ebgan_discriminator": ebgan_discriminator,
+}
+
+GENERATORS = ("koo_baseline", "koo_generator", "unet", "colorful", "deep_cnn")
+DISCRIMINATORS = ("koo_discriminator", "dcgan_discriminator", "patchgan", "ebgan_discriminator")
+
+__all__ = [
+    "BUILDERS",
+    "GENERATORS",
+    "DISCRIMINATORS",
+    "koo_baseline",
+    "koo_generator",
+    "transfer_baseline_weights",
+    "unet",
+    "colorful",
+    "deep_cnn",
+    "dcgan_generator",
+    "koo_discriminator",
+    "dcgan_discriminator",
+    "patchgan",
+    "patchgan_receptive_field",
+    "patchgan_output_size",
+    "ebgan_discriminator",
+    "receptive_field",
+]

@@ -1,0 +1,49 @@
+"""Data sets as ``tf.data`` pipelines of ``(L, ab)`` batches.
+
+Every source goes through one pipeline (``pipeline.images_to_dataset``):
+uint8 RGB -> resize -> shuffle -> flip -> batch -> ``kcolor.color`` ->
+prefetch. Elements are float32 batches ``(L, ab)`` of shapes
+(batch, H, W, 1) and (batch, H, W, 2), normalised (``L / 50 - 1``,
+``ab / 110``); ``color_space="yuv"`` gives ``(Y, UV)`` instead, and
+``"gray"`` / ``"rgb"`` a single image tensor in [-1, 1] (for unconditional
+generation).
+
+* ``sample(split, image_size=...)``: the embedded offline data set, crops of
+  nine photos shipped in the scikit-image and matplotlib wheels, split by
+  photo (``SAMPLE_SPLITS``); ``sample_images`` gives the uint8 crops.
+* ``from_arrays(images)``: your uint8 RGB arrays.
+* ``from_directory(path, image_size=...)``: a folder of your photos.
+* ``load(name, split)``: ``"sample"`` or a tensorflow-datasets data set
+  (``DATASETS``), never downloading unless ``download=True``.
+
+Example:
+
+>>> import kcolor
+>>> train = kcolor.data.sample("train", image_size=32)
+>>> test = kcolor.data.load("sample", "test", image_size=32)
+>>> L, ab = next(iter(train))
+"""
+
+from kcolor.data.arrays import from_arrays
+from kcolor.data.directory import IMAGE_EXTENSIONS, from_directory, read_directory
+from kcolor.data.pipeline import COLOR_SPACES, images_to_dataset, to_model_tensors
+from kcolor.data.embedded import SAMPLE_PHOTOS, SAMPLE_SPLITS, sample, sample_images
+from kcolor.data.tfds import ALIASES, DATASETS, DatasetNotPreparedError, load
+
+__all__ = [
+    "load",
+    "sample",
+    "sample_images",
+    "from_arrays",
+    "from_directory",
+    "read_directory",
+    "images_to_dataset",
+    "to_model_tensors",
+    "SAMPLE_SPLITS",
+    "SAMPLE_PHOTOS",
+    "DATASETS",
+    "ALIASES",
+    "COLOR_SPACES",
+    "IMAGE_EXTENSIONS",
+    "DatasetNotPreparedError",
+]

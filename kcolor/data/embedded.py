@@ -1,0 +1,254 @@
+"""The embedded ``"sample"`` data set: crops of photos that ship with the wheels.
+
+Nine colour photographs come inside the scikit-image and matplotlib wheels,
+so this data set needs no network and no download. Crops are cut from them
+deterministically (a seed fixes every crop), with scale jitter and random
+horizontal flips, and resized to any square size. Train and test are split
+BY PHOTOGRAPH: test crops come from photos that no training crop was cut
+from (``SAMPLE_SPLITS``).
+
+How a crop is cut (``_cut_crop``): a square whose side is drawn log-uniformly
+between ``max(image_size, 20% of the photo's short side)`` (never more than
+the short side) and the photo's short side, at a uniform random position;
+flipped left-right with probability 1/2; resized with PIL's antialiased
+bilinear filter. Nearly flat crops (grey-level standard deviation under 4
+out of 255, e.g. the black surround of ``retina`` or empty sky of
+``hubble_deep_field``) are redrawn, up to 20 times. Crop ``i`` comes from
+photo ``SAMPLE_SPLITS[split][i % n_photos]``, so every photo gets the same
+number of crops and any prefix of the array mixes all photos.
+
+Default counts (``default_count``) keep the uint8 crops at about 25-100 MB:
+2000 train / 400 test crops up to 64 px, 1000 / 200 at 128 px, 500 / 100 at
+256 px, and in general ``2000 * 64 / size`` train crops (at least 200) and a
+fifth of that for test.
+
+Licences, as scikit-image's and matplotlib's documentation state them: see
+``data/README.md``.
+"""
+
+import collections
+import math
+
+import numpy as np
+
+from kcolor.data.pipeline import check_image_size, images_to_dataset
+
+# Which photographs each split cuts its crops from. The test photos are a cat
+# indoors (fur, texture) and a rocket launch outdoors (sky, smoke, trees):
+# different scenes, neither seen in training.
+SAMPLE_SPLITS = {
+    "train": (
+        "astronaut",
+        "coffee",
+        "stereo_motorcycle",
+        "grace_hopper",
+        "immunohistochemistry",
+        "retina",
+        "hubble_deep_field",
+    ),
+    "test": ("chelsea", "rocket"),
+}
+SAMPLE_PHOTOS = SAMPLE_SPLITS["train"] + SAMPLE_SPLITS["test"]
+
+_MIN_SCALE = 0.2  # smallest crop side, as a fraction of the photo's short side
+_MIN_STD = 4.0  # grey-level std (0..255) under which a crop counts as flat
+_MAX_REDRAWS = 20
+_CACHE_ENTRIES = 8
+_PHOTO_CACHE = {}
+_CROP_CACHE = collections.OrderedDict()
+
+
+def load_photo(name):
+    """One source photograph as a uint8 RGB array (H, W, 3), read offline.
+
+    Args:
+        name: one of ``SAMPLE_PHOTOS``.
+
+    Returns:
+        A read-only uint8 array; the photos are read once and kept.
+    """
+    if name not in SAMPLE_PHOTOS:
+        raise ValueError(f"Unknown sample photo {name!r}; known: {', '.join(SAMPLE_PHOTOS)}.")
+    if name not in _PHOTO_CACHE:
+        if name == "grace_hopper":
+            import matplotlib.cbook
+            from PIL import Image
+
+            with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as f:
+                photo = np.asarray(Image.open(f).convert("RGB"))
+        else:
+            import skimage.data
+
+            photo = getattr(skimage.data, name)()
+            if name == "stereo_motorcycle":
+                photo = photo[0]  # (left, right, disparity): the left image
+        photo = np.ascontiguousarray(photo, dtype=np.uint8)[..., :3]
+        photo.flags.writeable = False
+        _PHOTO_CACHE[name] = photo
+    return _PHOTO_CACHE[name]
+
+
+def _check_split(split):
+    if split not in SAMPLE_SPLITS:
+        raise ValueError(
+            f"Unknown split {split!r} for the sample data set; expected one of "
+            f"{', '.join(repr(s) for s in SAMPLE_SPLITS)}."
+        )
+
+
+def default_count(split, image_size):
+    """Default number of crops for a split and size (see the module docstring)."""
+    _check_split(split)
+    train = int(min(2000, max(200, round(2000 * 64 / max(image_size, 64)))))
+    return train if split == "train" else train // 5
+
+
+def _cut_crop(photo_image, short, image_size, rng):
+    """Draws one square crop of a PIL image, resized to ``image_size``."""
+    from PIL import Image
+
+    width, height = photo_image.size
+    low = min(short, max(image_size, int(_MIN_SCALE * short)))
+    for _ in range(_MAX_REDRAWS):
+        side = int(round(math.exp(rng.uniform(math.log(low), math.log(short)))))
+        side = min(max(side, 1), short)
+        left = int(rng.integers(0, width - side + 1))
+        top = int(rng.integers(0, height - side + 1))
+        flip = bool(rng.random() < 0.5)
+        crop = photo_image.resize(
+            (image_size, image_size),
+            resample=Image.BILINEAR,
+            box=(left, top, left + side, top + side),
+        )
+        crop = np.asarray(crop)
+        if crop.mean(axis=-1).std() >= _MIN_STD:
+            break
+    return crop[:, ::-1] if flip else crop
+
+
+def _build_crops(split, image_size, count, seed):
+    from PIL import Image
+
+    photos = SAMPLE_SPLITS[split]
+    rng = np.random.default_rng([int(seed), sorted(SAMPLE_SPLITS).index(split)])
+    pil = {name: Image.fromarray(load_photo(name)) for name in photos}
+    crops = np.empty((count, image_size, image_size, 3), dtype=np.uint8)
+    for i in range(count):
+        name = photos[i % len(photos)]
+        image = pil[name]
+        crops[i] = _cut_crop(image, min(image.size), image_size, rng)
+    return crops
+
+
+def _check_count(count):
+    if count is None:
+        return None
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count <= 0:
+        raise ValueError(f"count must be a positive integer or None, got {count!r}.")
+    return int(count)
+
+
+def sample_images(split="train", *, image_size=64, count=None, seed=0):
+    """The raw crops of the embedded sample data set, as uint8 RGB.
+
+    For tests, figures and the colourization Turing test, which want RGB
+    rather than ``(L, ab)``. The crops are built once per
+    ``(split, image_size, count, seed)`` and kept in memory (the last few
+    combinations), so repeated calls are instant.
+
+    Args:
+        split: ``"train"`` or ``"test"`` (different source photographs:
+            ``SAMPLE_SPLITS``).
+        image_size: side of the square crops, any positive integer.
+        count: number of crops; None for ``default_count(split, image_size)``.
+        seed: fixes every crop; the same seed gives the same array (None
+            means 0: the sample data set is always the same crops).
+
+    Returns:
+        uint8 array of shape (count, image_size, image_size, 3) (a copy, yours
+        to modify). Crop ``i`` comes from photo
+        ``SAMPLE_SPLITS[split][i % len(SAMPLE_SPLITS[split])]``.
+
+    Example:
+
+    >>> crops = sample_images("test", image_size=32, count=8)
+    >>> crops.shape, crops.dtype
+    ((8, 32, 32, 3), dtype('uint8'))
+    """
+    _check_split(split)
+    image_size = check_image_size(image_size, required=True)
+    count = _check_count(count)
+    if count is None:
+        count = default_count(split, image_size)
+    seed = 0 if seed is None else int(seed)
+    key = (split, image_size, count, seed)
+    if key in _CROP_CACHE:
+        _CROP_CACHE.move_to_end(key)
+    else:
+        crops = _build_crops(split, image_size, count, seed)
+        crops.flags.writeable = False
+        _CROP_CACHE[key] = crops
+        while len(_CROP_CACHE) > _CACHE_ENTRIES:
+            _CROP_CACHE.popitem(last=False)
+    return _CROP_CACHE[key].copy()
+
+
+def sample(
+    split="train",
+    *,
+    image_size=64,
+    count=None,
+    batch_size=32,
+    shuffle=None,
+    augment=False,
+    color_space="lab",
+    seed=0,
+):
+    """The embedded, offline sample data set as batches of ``(L, ab)``.
+
+    Crops of nine colour photographs shipped inside the scikit-image and
+    matplotlib wheels (see the module docstring and ``data/README.md``),
+    split into train and test by photograph. The smoke profile of every
+    notebook trains on it.
+
+    Args:
+        split: ``"train"`` or ``"test"``.
+        image_size: side of the square crops (32, 64, 128, 256 or any other
+            positive integer).
+        count: number of crops; None for the default (2000 train / 400 test
+            up to 64 px, fewer above: ``default_count``).
+        batch_size: crops per batch.
+        shuffle: shuffle every epoch; None shuffles the train split only.
+        augment: random horizontal flips on the fly, on top of the flips the
+            crops already have.
+        color_space: ``"lab"`` (``(L, ab)``), ``"yuv"`` (``(Y, UV)``),
+            ``"gray"`` or ``"rgb"`` (single tensors in [-1, 1]).
+        seed: fixes the crops, the shuffling and the flips. None keeps the
+            crops of seed 0 but shuffles and flips at random.
+
+    Returns:
+        A ``tf.data.Dataset`` of float32 batches, e.g. ``L`` of shape
+        (batch, image_size, image_size, 1) and ``ab`` of (..., 2).
+
+    Example:
+
+    >>> train = sample("train", image_size=32)
+    >>> test = sample("test", image_size=32)
+    >>> L, ab = next(iter(train))   # (32, 32, 32, 1), (32, 32, 32, 2)
+    """
+    from kcolor.backend import tf
+
+    crops = sample_images(split, image_size=image_size, count=count, seed=seed)
+    if shuffle is None:
+        shuffle = split == "train"
+    return images_to_dataset(
+        tf.data.Dataset.from_tensor_slices(crops),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        augment=augment,
+        color_space=color_space,
+        seed=seed,
+    )
+
+
+__all__ = ["sample", "sample_images", "SAMPLE_SPLITS", "SAMPLE_PHOTOS", "load_photo"]
