@@ -148,14 +148,16 @@ def _numpy_colorfulness(rgb255):
     for img in rgb255:
         r, g, b = img[..., 0], img[..., 1], img[..., 2]
         rg, yb = r - g, 0.5 * (r + g) - b
-        out.append(np.sqrt(rg.std() ** 2 + yb.std() ** 2) + 0.3 * np.sqrt(rg.mean() ** 2 + yb.mean() ** 2))
+        spread = np.sqrt(rg.std() ** 2 + yb.std() ** 2)
+        out.append(spread + 0.3 * np.sqrt(rg.mean() ** 2 + yb.mean() ** 2))
     return float(np.mean(out))
 
 
 def test_colorfulness_matches_numpy(rng):
     rgb255 = rng.uniform(0, 255, size=(3, 16, 16, 3)).astype(np.float32)
     rgb255[1] *= np.array([1.0, 0.3, 0.2], np.float32)  # a reddish one: a large mean term
-    assert float(metrics.colorfulness(rgb255)) == pytest.approx(_numpy_colorfulness(rgb255), rel=1e-4)
+    expected = _numpy_colorfulness(rgb255)
+    assert float(metrics.colorfulness(rgb255)) == pytest.approx(expected, rel=1e-4)
     uint8 = rgb255.astype(np.uint8)
     assert float(metrics.colorfulness(uint8)) == pytest.approx(_numpy_colorfulness(uint8), rel=1e-4)
 
@@ -190,7 +192,8 @@ def test_bin_accuracy_matches_numpy_floor_clip_rule(rng):
         pooled = metrics.bin_accuracy(ab_pred, ab_true, n, channel="pooled")
         assert float(pooled) == pytest.approx(match.mean(), abs=1e-6)
     s = metrics.score(np.zeros_like(ab_true[..., :1]), ab_pred, ab_true, bins=(10, 50))
-    assert s["bin_acc_a@10"] == pytest.approx((bins(ab_pred, 10) == bins(ab_true, 10))[..., 0].mean())
+    match = bins(ab_pred, 10) == bins(ab_true, 10)
+    assert s["bin_acc_a@10"] == pytest.approx(match[..., 0].mean())
     assert s["bin_acc@10"] > s["bin_acc@50"]  # more bins, lower accuracy
     assert {"bin_acc_b@50", "bin_acc_both@50"} <= set(s)
 
@@ -236,7 +239,10 @@ def test_keras_metric_sample_weight_is_per_image(rng):
     weight = np.zeros(len(ab), np.float32)
     weight[[1, 4]] = 1.0
     m.update_state(ab, pred, sample_weight=weight)
-    assert float(m.result()) == pytest.approx(float(metrics.mae_ab(pred[[1, 4]], ab[[1, 4]])), rel=1e-5)
+    expected = float(metrics.mae_ab(pred[[1, 4]], ab[[1, 4]]))
+    assert float(m.result()) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="one weight per image"):
+        m.update_state(ab, pred, sample_weight=np.ones(ab.shape[:3], np.float32))
 
 
 def test_rgb_metric_without_l_says_what_it_needs(rng):
@@ -256,7 +262,7 @@ def test_keras_metrics_in_compile_fit_and_save_load(tmp_path, rng):
                  metrics.BinAccuracy(10, "a")],
         jit_compile=False,
     )
-    history = model.fit(ds, epochs=1, verbose=0)
+    history = model.fit(ds, epochs=1, verbose=0, shuffle=False)
     assert {"acc@2%", "mae_ab", "euclid_ab", "bin_acc_a@10"} <= set(history.history)
     logs = model.evaluate(ds, return_dict=True, verbose=0)
     ours = metrics.evaluate(model, ds, keys=("acc@2%", "mae_ab", "euclid_ab", "bin_acc_a@10"))

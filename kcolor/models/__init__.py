@@ -24,6 +24,9 @@ Discriminators (input ``concat(L, ab)`` by default; LOGITS out):
 * :func:`patchgan`: pix2pix's PatchGAN, (batch, P, P, 1).
 * :func:`ebgan_discriminator`: paper D, section 3.3, ``[reconstruction, code]``.
 
+The output layers compute in float32, so that under a ``mixed_float16``
+policy the outputs (and the losses on them) stay float32.
+
 ``BUILDERS`` maps each builder's name to the function.
 """
 

@@ -33,8 +33,8 @@ def dcgan_generator(image_size=32, *, noise_dim=100, channels=1, base_filters=64
     Returns:
         A functional ``keras.Model`` named ``"dcgan_generator"``, input ``"z"``
         of shape ``(noise_dim,)``, output in [-1, 1] of shape
-        ``(image_size, image_size, channels)``. 1,029,505 parameters at 32 px
-        with one channel and 3,576,961 at 64 px.
+        ``(image_size, image_size, channels)``. 1,067,777 parameters at 32 px
+        with one channel, 3,576,577 at 64 px and 760,065 at 28 px.
 
     Example:
     >>> g = dcgan_generator(28, channels=1)
@@ -77,7 +77,8 @@ def dcgan_generator(image_size=32, *, noise_dim=100, channels=1, base_filters=64
             transpose=True, activation="relu", kernel_initializer=init, name=f"up{i}",
         )
     x = keras.layers.Conv2DTranspose(
-        channels, 4, strides=2, padding="same", kernel_initializer=init, name=f"up{steps}"
+        channels, 4, strides=2, padding="same", kernel_initializer=init, dtype="float32",
+        name=f"up{steps}",
     )(x)
-    x = keras.layers.Activation("tanh", name="image")(x)
+    x = keras.layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(z, x, name=name)

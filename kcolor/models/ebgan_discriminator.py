@@ -22,7 +22,8 @@ def ebgan_discriminator(
     Encoder: 4x4 stride-2 convolutions, channels doubling from
     ``base_filters`` (capped at ``max_filters``), batch norm on all but the
     first, LeakyReLU 0.2, down to a 4x4 map (3 layers at 32 px: 64 - 128 -
-    256, the EBGAN paper's 64 px encoder widths). Decoder: the mirror, 4x4
+    256, the EBGAN paper's encoder; its 64 px model stops after these three
+    at 8x8, ours adds a 512 layer to reach 4x4). Decoder: the mirror, 4x4
     transposed convolutions with batch norm and ReLU, and a last transposed
     convolution to ``input_channels`` with a **linear** output (the energy is
     an MSE, so there is no reason to bound the reconstruction; kcolor's
@@ -54,8 +55,8 @@ def ebgan_discriminator(
     Returns:
         A functional ``keras.Model`` named ``"ebgan_discriminator"``, input
         ``"image"``, outputs ``[reconstruction, code]``. With the defaults:
-        1,865,091 parameters and code length 4096 at 32 px; 7,634,307 and 8192
-        at 64 px.
+        1,319,235 parameters and code length 4096 at 32 px; 5,516,611 and
+        8192 at 64 px.
 
     Example:
     >>> d = ebgan_discriminator(32, code_dim=128)
@@ -92,7 +93,9 @@ def ebgan_discriminator(
     encoded_shape = tuple(x.shape[1:])
     code = keras.layers.Flatten(name="code_flatten")(x)
     if code_dim is not None:
-        code = keras.layers.Dense(code_dim, kernel_initializer=init, name="code")(code)
+        code = keras.layers.Dense(
+            code_dim, kernel_initializer=init, dtype="float32", name="code"
+        )(code)
         x = keras.layers.Dense(
             encoded_shape[0] * encoded_shape[1] * encoded_shape[2], use_bias=False,
             kernel_initializer=init, name="decode_dense",
@@ -101,7 +104,7 @@ def ebgan_discriminator(
         x = blocks.batch_norm(name="decode_bn")(x)
         x = keras.layers.ReLU(name="decode_act")(x)
     else:
-        code = keras.layers.Identity(name="code")(code)
+        code = keras.layers.Identity(dtype="float32", name="code")(code)
     for j in range(steps - 1):
         x = blocks.conv_block(
             x, filters[steps - 2 - j], 4, strides=2, transpose=True, activation="relu",
@@ -109,6 +112,6 @@ def ebgan_discriminator(
         )
     reconstruction = keras.layers.Conv2DTranspose(
         input_channels, 4, strides=2, padding="same", kernel_initializer=init,
-        name="reconstruction",
+        dtype="float32", name="reconstruction",
     )(x)
     return keras.Model(inputs, [reconstruction, code], name=name)

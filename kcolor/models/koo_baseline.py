@@ -35,10 +35,10 @@ def koo_trunk(x, *, output_channels=2, output_activation=None, seed=None):
         1,
         padding="same",
         kernel_initializer=blocks.he_normal(None if seed is None else seed + last),
-        name=f"conv{last}",
+        dtype="float32", name=f"conv{last}",
     )(x)
     if output_activation == "tanh":
-        x = keras.layers.Activation("tanh", name="output_tanh")(x)
+        x = keras.layers.Activation("tanh", dtype="float32", name="output_tanh")(x)
     return x
 
 
@@ -68,7 +68,8 @@ def koo_baseline(
     per pixel). Every convolution but the last is followed by batch
     normalisation and ReLU. Weights use He et al.'s initialisation exactly as
     paper A's eq. 3 writes it, ``w = z / sqrt(n_l / 2)`` with ``z ~ N(0, 1)``.
-    Each output pixel sees a 7x7 input patch (three 3x3 convolutions).
+    Each output pixel sees a 7x7 input patch (three 3x3 convolutions; paper
+    A, section 5.2.1, speaks of a 9x9 patch).
 
     Paper A predicts the U and V channels of YUV, normalised to zero mean and
     unit variance over the data set, and its last layer has no activation; so
@@ -87,7 +88,7 @@ def koo_baseline(
     Returns:
         A functional ``keras.Model`` named ``"koo_baseline"``, input ``"L"`` of
         shape ``(image_size, image_size, input_channels)``, output of shape
-        ``(image_size, image_size, output_channels)``. 32,450 parameters with
+        ``(image_size, image_size, output_channels)``. 30,690 parameters with
         the defaults (the same at every image size).
 
     Example:

@@ -52,8 +52,8 @@ def koo_discriminator(
     Returns:
         A functional ``keras.Model`` named ``"koo_discriminator"``, input
         ``"image"`` of shape ``(image_size, image_size, input_channels)``,
-        output logits of shape ``(batch, 1)``. 1,142,273 parameters at 32 px
-        and 4,287,489 at 64 px.
+        output logits of shape ``(batch, 1)``. 1,142,849 parameters at 32 px
+        and 4,288,577 at 64 px.
 
     Example:
     >>> d = koo_discriminator(32)
@@ -72,7 +72,9 @@ def koo_discriminator(
     dense_dropout = blocks.check_rate(dense_dropout, f"{name}: dense_dropout")
     dense_units = blocks.check_int(dense_units, f"{name}: dense_units")
     if isinstance(filters, (str, bytes)) or not hasattr(filters, "__len__") or len(filters) != 3:
-        raise ValueError(f"{name}: filters must be three ints (three convolutions), got {filters!r}")
+        raise ValueError(
+            f"{name}: filters must be three ints (three convolutions), got {filters!r}"
+        )
     filters = [blocks.check_int(f, f"{name}: filters[{i}]") for i, f in enumerate(filters)]
 
     def init(offset):
@@ -92,5 +94,5 @@ def koo_discriminator(
                            name="dense1")(x)
     if dense_dropout:
         x = keras.layers.Dropout(dense_dropout, name="dense1_dropout")(x)
-    logits = keras.layers.Dense(1, kernel_initializer=init(11), name="logit")(x)
+    logits = keras.layers.Dense(1, kernel_initializer=init(11), dtype="float32", name="logit")(x)
     return keras.Model(inputs, logits, name=name)

@@ -67,8 +67,8 @@ def patchgan(image_size, *, input_channels=3, base_filters=64, width=1.0, n_laye
     Returns:
         A functional ``keras.Model`` named ``"patchgan"``, input ``"image"``,
         output logits of shape ``(batch, P, P, 1)`` with
-        ``P = image_size / 2**n_layers - 2``. 2,766,913 parameters with the
-        defaults at 64 px (and 256 px); 662,401 at 32 px.
+        ``P = image_size / 2**n_layers - 2``. 2,767,425 parameters with the
+        defaults at 64 px to 256 px (``n_layers=3``); 664,129 at 32 px.
 
     Example:
     >>> d = patchgan(256)
@@ -118,5 +118,7 @@ def patchgan(image_size, *, input_channels=3, base_filters=64, width=1.0, n_laye
         kernel_initializer=init, name=f"conv{n_layers + 1}",
     )
     x = keras.layers.ZeroPadding2D(1, name="pad2")(x)
-    logits = keras.layers.Conv2D(1, 4, padding="valid", kernel_initializer=init, name="logits")(x)
+    logits = keras.layers.Conv2D(
+        1, 4, padding="valid", kernel_initializer=init, dtype="float32", name="logits"
+    )(x)
     return keras.Model(inputs, logits, name=name)

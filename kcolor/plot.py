@@ -1,0 +1,313 @@
+"""Figures and tables for the notebooks: image grids, training curves, metric tables.
+
+Every function returns a Matplotlib ``Figure`` (or a markdown string) and
+never calls ``plt.show()``. Figures are made with ``matplotlib.figure.Figure``
+directly, not through ``pyplot``: nothing is left open in pyplot's list of
+figures, and a notebook shows a figure exactly once when it is a cell's last
+expression (or with ``display(fig)``); save it with ``fig.savefig(path)``.
+
+Example:
+
+>>> L, ab = next(iter(test_ds))
+>>> kcolor.plot.compare(L, ab, model={"L2": unet_l2, "cGAN": cgan}, n=6)
+>>> kcolor.plot.history(history)
+>>> print(kcolor.plot.metrics_table({"cGAN": ours}, paper={"cGAN": {"acc@2%": 24.1}}))
+"""
+
+import math
+import numbers
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from kcolor import color
+
+# ---------------------------------------------------------------------------
+# grey | prediction(s) | truth
+# ---------------------------------------------------------------------------
+
+
+def _numpy(x, what, channels):
+    x = np.asarray(x)
+    if x.ndim == 3:
+        x = x[None]
+    if x.ndim != 4 or x.shape[-1] != channels:
+        raise ValueError(
+            f"{what} must have shape (N, H, W, {channels}) or (H, W, {channels}), "
+            f"got shape {x.shape}."
+        )
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{what} must hold normalised floats, got dtype {x.dtype}.")
+    return x.astype(np.float32)
+
+
+def _first_batch(data):
+    """A tf.data.Dataset (or any iterable of batches) -> its first (L, ab) batch."""
+    for element in data:
+        return element
+    raise ValueError("compare got an empty data set.")
+
+
+def _to_rgb(L, ab):
+    return np.clip(np.asarray(color.l_ab_to_rgb(L, ab)), 0.0, 1.0)
+
+
+def compare(
+    L,
+    ab_true=None,
+    model=None,
+    ab_pred=None,
+    *,
+    n=8,
+    titles=("grey", "prediction", "truth"),
+    cell_size=1.6,
+):
+    """A grid with one row per image: grey | prediction(s) | truth.
+
+    Args:
+        L: normalised L, shape (N, H, W, 1); or an ``(L, ab)`` batch; or a
+            ``tf.data.Dataset`` of them (its first batch is shown).
+        ab_true: normalised true ab (N, H, W, 2); ``None`` leaves out the
+            truth column (taken from the batch when ``L`` is a batch).
+        model: a colorizer / ``keras.Model`` (``predict_on_batch``), a
+            callable ``L -> ab``, or a dict ``{name: model}`` for one column
+            per model (e.g. L2 vs L1 vs GAN).
+        ab_pred: given predictions instead of (or besides) ``model``: an
+            array (N, H, W, 2) or a dict ``{name: array}``.
+        n: at most this many images (rows).
+        titles: column titles for the grey image, a single unnamed
+            prediction and the truth.
+        cell_size: inches per image.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with ``n * columns`` axes, each showing
+        one sRGB image.
+
+    Example:
+
+    >>> fig = compare(test_ds, model={"U-Net (L2)": unet, "cGAN": cgan}, n=4)
+    >>> fig.savefig("compare.png")
+    """
+    if ab_true is None and not hasattr(L, "shape"):
+        if not isinstance(L, (tuple, list)):
+            L = _first_batch(L)
+        if isinstance(L, (tuple, list)) and len(L) >= 2:
+            L, ab_true = L[0], L[1]
+    L = _numpy(L, "L", 1)
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}.")
+    n = min(int(n), L.shape[0])
+    grey_title, pred_title, truth_title = titles
+
+    columns = []  # (title, normalised ab or None for grey)
+    columns.append((grey_title, None))
+    if model is not None:
+        from kcolor.metrics import _predictor  # the same model handling as evaluate
+
+        models = model if isinstance(model, dict) else {pred_title: model}
+        for name, m in models.items():
+            columns.append((name, np.asarray(_predictor(m)(L[:n], None))))
+    if ab_pred is not None:
+        preds = ab_pred if isinstance(ab_pred, dict) else {pred_title: ab_pred}
+        columns.extend(preds.items())
+    if ab_true is not None:
+        columns.append((truth_title, ab_true))
+
+    images = []
+    for title, ab in columns:
+        if ab is None:
+            images.append((title, np.clip(np.asarray(color.l_to_gray_rgb(L[:n])), 0.0, 1.0)))
+            continue
+        ab = _numpy(ab, f"ab of column {title!r}", 2)
+        if ab.shape[1:3] != L.shape[1:3] or ab.shape[0] < n:
+            raise ValueError(
+                f"Column {title!r} does not match L: ab has shape {ab.shape}, L has "
+                f"{L.shape} (need the same height and width and at least {n} images)."
+            )
+        if ab.shape[0] != L.shape[0] and ab.shape[0] != n:
+            raise ValueError(
+                f"Column {title!r} has {ab.shape[0]} images but L has {L.shape[0]}: "
+                f"mismatched batch sizes."
+            )
+        images.append((title, _to_rgb(L[:n], ab[:n])))
+
+    cols = len(images)
+    fig = Figure(figsize=(cell_size * cols, cell_size * n), layout="constrained")
+    axes = fig.subplots(n, cols, squeeze=False)
+    for j, (title, rgb) in enumerate(images):
+        for i in range(n):
+            ax = axes[i, j]
+            ax.imshow(rgb[i], interpolation="nearest", vmin=0.0, vmax=1.0)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(str(title), fontsize=9)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Training curves
+# ---------------------------------------------------------------------------
+
+
+def history(history_or_dict, *, keys=None, ncols=3, cell_size=(4.0, 2.8)):
+    """Training curves: one panel per quantity, training and ``val_`` on shared axes.
+
+    A GAN's ``d_loss`` and ``g_loss`` get panels of their own, as does every
+    metric.
+
+    Args:
+        history_or_dict: a ``keras.callbacks.History`` or its ``.history``
+            dict ``{name: [value per epoch]}``.
+        keys: the quantities to draw (names without ``val_``); default all.
+        ncols: panels per row.
+        cell_size: (width, height) of a panel in inches.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with one axes per quantity; each has a
+        line labelled ``"train"`` and, when present, one labelled ``"validation"``.
+    """
+    logs = getattr(history_or_dict, "history", history_or_dict)
+    if not isinstance(logs, dict) or not logs:
+        raise ValueError(
+            "history needs a keras History or a non-empty dict {name: [values per epoch]}, "
+            f"got {type(history_or_dict).__name__}."
+        )
+    names = []
+    for key in logs:
+        base = key[4:] if key.startswith("val_") else key
+        if base not in names:
+            names.append(base)
+    if keys is not None:
+        unknown = [k for k in keys if k not in names]
+        if unknown:
+            raise ValueError(f"Unknown history keys {unknown}; the history holds {names}.")
+        names = list(keys)
+
+    ncols = max(1, min(ncols, len(names)))
+    nrows = math.ceil(len(names) / ncols)
+    fig = Figure(figsize=(cell_size[0] * ncols, cell_size[1] * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, name in zip(axes, names):
+        for key, label in ((name, "train"), ("val_" + name, "validation")):
+            if key in logs:
+                values = np.asarray(logs[key], dtype=np.float64).ravel()
+                marker = "." if len(values) < 30 else None
+                ax.plot(np.arange(1, len(values) + 1), values, marker=marker, label=label)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(names):]:
+        fig.delaxes(ax)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Tables: the paper's numbers beside ours
+# ---------------------------------------------------------------------------
+
+#: Columns describing where a row's numbers come from, shown before the metrics.
+META_KEYS = ("profile", "data", "images", "epochs")
+
+
+def _is_fraction_key(key):
+    return key.startswith(("acc@", "bin_acc"))
+
+
+def _format(value, key, *, ours, digits):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or isinstance(value, numbers.Integral):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        if ours and _is_fraction_key(key):
+            return f"{100.0 * value:.{digits}f}%"  # our accuracies are fractions
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _escape(text):
+    return str(text).replace("|", "\\|")
+
+
+def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours",
+                  paper_label="paper"):
+    """A markdown table with the paper's numbers and ours side by side.
+
+    Rows are grouped by model: the paper's row (when ``paper`` has one)
+    directly above ours. Put the reference rows (``"grey"``, ``"truth"``,
+    e.g. from ``kcolor.metrics.reference_rows``) in ``rows`` too.
+
+    Our accuracies (``acc@...``, ``bin_acc...``) are fractions in [0, 1] and
+    are printed as percentages; the paper's values are printed as given, in
+    the paper's own units (so give its accuracies in percent, as it prints
+    them: ``{"acc@2%": 24.1}``). Strings are printed verbatim, so a row may
+    carry ``"profile"``, ``"data"`` or ``"epochs"`` describing where it comes
+    from; these columns come first.
+
+    Args:
+        rows: ``{name: {key: value}}``, our numbers (e.g. ``evaluate`` results).
+        paper: ``{name: {key: value}}``, the paper's numbers for some names.
+        columns: the metric keys to show, in order (default: the
+            ``kcolor.metrics.SCORE_KEYS`` present, then any other keys).
+        digits: decimals for numbers.
+        ours_label, paper_label: the "source" column's two values.
+
+    Returns:
+        A markdown string: ``print`` it or ``display(Markdown(table))``.
+
+    Example:
+
+    >>> print(metrics_table({"cGAN": evaluate(cgan, test_ds) | {"profile": "smoke"}},
+    ...                     paper={"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10"}}))
+    """
+    from kcolor.metrics import SCORE_KEYS
+
+    paper = paper or {}
+    for what, table in (("rows", rows), ("paper", paper)):
+        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+            raise TypeError(f"{what} must be a dict {{name: {{key: value}}}}, got {table!r:.80}.")
+    if not rows and not paper:
+        raise ValueError("metrics_table needs at least one row.")
+
+    present = []
+    for table in (rows, paper):
+        for row in table.values():
+            present.extend(k for k in row if k not in present)
+    every_row = (*rows.values(), *paper.values())
+    meta = [k for k in present
+            if k in META_KEYS or any(isinstance(row.get(k), str) for row in every_row)]
+    meta.sort(key=lambda k: META_KEYS.index(k) if k in META_KEYS else len(META_KEYS))
+    if columns is None:
+        metric_cols = [k for k in SCORE_KEYS if k in present]
+        metric_cols += [k for k in present if k not in metric_cols and k not in meta]
+    else:
+        metric_cols = [k for k in columns if k not in meta]
+
+    header = ["model", "source", *meta, *metric_cols]
+    lines = ["| " + " | ".join(_escape(h) for h in header) + " |",
+             "|" + "|".join(["---"] * 2 + ["---"] * len(meta) + ["---:"] * len(metric_cols)) + "|"]
+    names = list(rows) + [name for name in paper if name not in rows]
+    for name in names:
+        for source, table, ours in ((paper_label, paper, False), (ours_label, rows, True)):
+            if name not in table:
+                continue
+            row = table[name]
+            cells = [name, source]
+            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in meta]
+            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in metric_cols]
+            lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+__all__ = ["compare", "history", "metrics_table", "META_KEYS"]
