@@ -26,6 +26,12 @@ def _seeded():
     """Every test starts from the same random state."""
     keras.utils.set_random_seed(1234)
     yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fresh_session_per_module():
+    """Frees Keras's global state between test files (not per test: it costs ~1 s)."""
+    yield
     keras.backend.clear_session()
 
 

@@ -116,7 +116,7 @@ def _names(paths, root):
     return ", ".join(shown) + more
 
 
-def read_directory(path, *, image_size=64, recursive=True):
+def read_directory(path, *, image_size=64, recursive=True, _stacklevel=2):
     """Reads every usable colour photo of a folder (see the module docstring).
 
     Args:
@@ -162,14 +162,14 @@ def read_directory(path, *, image_size=64, recursive=True):
             f"or R = G = B everywhere; colourization needs colour targets): "
             f"{_names(grey, path)}.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_stacklevel,
         )
     if unreadable:
         warnings.warn(
             f"from_directory could not read {len(unreadable)} file(s) in {path!r} "
             f"(corrupt or not an image): {_names(unreadable, path)}.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_stacklevel,
         )
     if not images:
         found = (
@@ -231,7 +231,7 @@ def from_directory(
     """
     from kcolor.backend import tf
 
-    images, _ = read_directory(path, image_size=image_size, recursive=recursive)
+    images, _ = read_directory(path, image_size=image_size, recursive=recursive, _stacklevel=3)
     return images_to_dataset(
         tf.data.Dataset.from_tensor_slices(images),
         batch_size=batch_size,

@@ -11,9 +11,10 @@ How a crop is cut (``_cut_crop``): a square whose side is drawn log-uniformly
 between ``max(image_size, 20% of the photo's short side)`` (never more than
 the short side) and the photo's short side, at a uniform random position;
 flipped left-right with probability 1/2; resized with PIL's antialiased
-bilinear filter. Nearly flat crops (grey-level standard deviation under 4
-out of 255, e.g. the black surround of ``retina`` or empty sky of
-``hubble_deep_field``) are redrawn, up to 20 times. Crop ``i`` comes from
+bilinear filter (after box-shrinking photos much larger than the smallest
+crop, for speed). Nearly flat crops (standard deviation of the green
+channel, a stand-in for luminance, under 4 out of 255) are redrawn, up to 20
+times. Crop ``i`` comes from
 photo ``SAMPLE_SPLITS[split][i % n_photos]``, so every photo gets the same
 number of crops and any prefix of the array mixes all photos.
 
@@ -34,7 +35,7 @@ import numpy as np
 from kcolor.data.pipeline import check_image_size, images_to_dataset
 
 # Which photographs each split cuts its crops from. The test photos are a cat
-# indoors (fur, texture) and a rocket launch outdoors (sky, smoke, trees):
+# indoors (fur, texture) and a rocket launch at dusk (blue sky, steel, lights):
 # different scenes, neither seen in training.
 SAMPLE_SPLITS = {
     "train": (
@@ -119,11 +120,24 @@ def _cut_crop(photo_image, short, image_size, rng):
             (image_size, image_size),
             resample=Image.BILINEAR,
             box=(left, top, left + side, top + side),
+            reducing_gap=3.0,  # box-reduce big crops first: faster, same look
         )
         crop = np.asarray(crop)
-        if crop.mean(axis=-1).std() >= _MIN_STD:
+        if crop[::2, ::2, 1].std() >= _MIN_STD:  # green ~ luminance
             break
     return crop[:, ::-1] if flip else crop
+
+
+def _reduced(photo_image, image_size):
+    """Box-shrinks a photo by the integer factor its smallest crop allows.
+
+    Every crop is then still at least ``image_size`` wide, but resizing reads
+    far fewer pixels (``retina`` is 1411 px wide): the sample set builds
+    several times faster and looks the same.
+    """
+    short = min(photo_image.size)
+    factor = max(1, max(image_size, int(_MIN_SCALE * short)) // image_size)
+    return photo_image.reduce(factor) if factor > 1 else photo_image
 
 
 def _build_crops(split, image_size, count, seed):
@@ -131,7 +145,7 @@ def _build_crops(split, image_size, count, seed):
 
     photos = SAMPLE_SPLITS[split]
     rng = np.random.default_rng([int(seed), sorted(SAMPLE_SPLITS).index(split)])
-    pil = {name: Image.fromarray(load_photo(name)) for name in photos}
+    pil = {name: _reduced(Image.fromarray(load_photo(name)), image_size) for name in photos}
     crops = np.empty((count, image_size, image_size, 3), dtype=np.uint8)
     for i in range(count):
         name = photos[i % len(photos)]

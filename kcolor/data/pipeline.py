@@ -30,8 +30,10 @@ from kcolor import color
 from kcolor.backend import tf
 
 COLOR_SPACES = ("lab", "yuv", "gray", "rgb")
-# Shuffle buffer for streamed data sets (tfds); in-memory ones shuffle fully.
+# Shuffle buffer: the whole data set when it is small, else at most this many
+# images and at most SHUFFLE_BUFFER_BYTES of them (Places365 at 256 px: ~1300).
 DEFAULT_SHUFFLE_BUFFER = 10_000
+SHUFFLE_BUFFER_BYTES = 256 * 2**20
 
 
 def check_color_space(color_space):
@@ -143,6 +145,20 @@ def to_model_tensors(images, color_space="lab"):
     return tf.cast(Y, tf.float32), tf.cast(UV, tf.float32)
 
 
+def shuffle_buffer_size(images):
+    """Shuffle buffer for a dataset of uint8 images: all of it if it fits, else bounded.
+
+    At most ``DEFAULT_SHUFFLE_BUFFER`` images and ``SHUFFLE_BUFFER_BYTES`` of
+    them (when the image shape is static), at least 1000 images.
+    """
+    limit = DEFAULT_SHUFFLE_BUFFER
+    shape = images.element_spec.shape
+    if shape.is_fully_defined():
+        limit = min(limit, max(1000, SHUFFLE_BUFFER_BYTES // max(1, shape.num_elements())))
+    n = int(images.cardinality())
+    return n if 0 < n <= limit else limit
+
+
 def _random_flip(image, random_int):
     """Flips one image left-right when the drawn integer is even."""
     flip = tf.equal(random_int % 2, 0)
@@ -182,8 +198,9 @@ def images_to_dataset(
             the same sequence of epochs); None leaves them random.
         cache: False, True (cache the decoded, resized uint8 images in
             memory) or a file name prefix for ``Dataset.cache``.
-        shuffle_buffer: shuffle buffer size; default: the whole data set when
-            its size is known and at most ``DEFAULT_SHUFFLE_BUFFER``.
+        shuffle_buffer: shuffle buffer size; default: ``shuffle_buffer_size``
+            (the whole data set when it is small, else a buffer of at most
+            10,000 images and 256 MiB).
         drop_remainder: drop the last, smaller batch.
 
     Returns:
@@ -218,8 +235,7 @@ def images_to_dataset(
         ds = ds.cache(cache if isinstance(cache, str) else "")
     if shuffle:
         if shuffle_buffer is None:
-            n = int(ds.cardinality())
-            shuffle_buffer = n if 0 < n <= DEFAULT_SHUFFLE_BUFFER else DEFAULT_SHUFFLE_BUFFER
+            shuffle_buffer = shuffle_buffer_size(ds)
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if augment:
         coins = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
