@@ -24,6 +24,7 @@ _SUBMODULES = {
     "quantize",
     "models",
     "losses",
+    "layers",
     "metrics",
     "plot",
     "callbacks",

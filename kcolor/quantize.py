@@ -54,6 +54,11 @@ ops = keras.ops
 DECODE_METHODS = ("argmax", "mean", "annealed_mean")
 DEFAULT_T = 0.38  # Zhang et al., section 2.3: the annealed-mean temperature.
 DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
+# GamutBins' nearest-class look-up table: grid step and range in Lab units, and
+# the number of candidate classes stored per grid point.
+_TABLE_STEP = 2.0
+_TABLE_RANGE = 130.0
+_CANDIDATES = 16
 
 
 def uniform_bin_index(values, n, low=-100.0, high=100.0):
@@ -273,6 +278,11 @@ class UniformBins:
     def hard_index(self, ab):
         """Index of the hard target class, (..., 2); used for bin accuracy."""
         return self.encode(ab)
+
+    def encode_targets(self, ab):
+        """Training targets and hard classes at once: ((..., 2, n), (..., 2))."""
+        index = self.encode(ab)
+        return ops.one_hot(index, self.n, dtype="float32"), index
 
     # -- decoding -------------------------------------------------------------
     def reshape_logits(self, logits):
@@ -528,8 +538,9 @@ class GamutBins:
         if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) < 2:
             raise ValueError(f"GamutBins: centers must have shape (Q, 2), got {centers.shape}.")
         self._centers = centers
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(centers):
-            raise ValueError(f"GamutBins: k must be an int in [1, {len(centers)}], got {k!r}.")
+        max_k = min(len(centers), 10)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= max_k:
+            raise ValueError(f"GamutBins: k must be an int in [1, {max_k}], got {k!r}.")
         self.k = int(k)
         self.sigma = float(sigma)
         self.smoothing_sigma = float(smoothing_sigma)
@@ -539,7 +550,9 @@ class GamutBins:
         self.prior = None
         if isinstance(prior, str):
             if prior != "sample":
-                raise ValueError(f"GamutBins: prior must be None, an array or 'sample', got {prior!r}.")
+                raise ValueError(
+                    f"GamutBins: prior must be None, an array or 'sample', got {prior!r}."
+                )
             prior = sample_prior(self)
         if prior is not None:
             self.set_prior(prior)
@@ -560,44 +573,132 @@ class GamutBins:
         """Per-pixel logits shape a network must output: ``(Q,)``."""
         return (self.num_classes,)
 
-    def _squared_distances(self, ab):
-        """Normalised ab (..., 2) -> squared Lab distances to every centre (..., Q).
-
-        Written as |x|^2 - 2 x.c + |c|^2 (one matmul), so the memory is that of
-        the logits the network already produces.
-        """
-        lab = _check_ab(ab) * AB_SCALE
-        centers = ops.convert_to_tensor(self._centers.T)  # (2, Q)
-        c2 = ops.convert_to_tensor(np.sum(self._centers.astype(np.float32) ** 2, axis=1))
-        x2 = ops.sum(lab * lab, axis=-1, keepdims=True)
-        d2 = x2 - 2.0 * ops.matmul(lab, centers) + c2
-        return ops.maximum(d2, 0.0)
-
     # -- encoding -------------------------------------------------------------
+    # Finding the k nearest of Q centres for every pixel by brute force costs a
+    # (pixels, Q) distance matrix and a top-k over it, which dominated the
+    # train step on CPU. Instead a table, on a 2-unit grid over [-130, 130]^2,
+    # lists the 16 nearest centres of each grid point; a pixel looks up the
+    # candidates of its grid point and keeps the k nearest of those by exact
+    # distance. Because a pixel is within 1.5 units of its grid point and, on
+    # a 10-unit lattice, the 16th-nearest centre of a point is always well
+    # beyond its k-th (k <= 10) plus 3 units, this equals the brute-force
+    # search (the tests check it against numpy on random points).
+
+    def _candidate_table(self):
+        if getattr(self, "_candidates", None) is None:
+            axis = np.arange(-_TABLE_RANGE, _TABLE_RANGE + _TABLE_STEP / 2, _TABLE_STEP)
+            points = np.stack(np.meshgrid(axis, axis, indexing="ij"), -1).reshape(-1, 2)
+            d2 = np.sum((points[:, None, :] - self._centers[None].astype(np.float64)) ** 2, -1)
+            m = min(_CANDIDATES, self.num_classes)
+            nearest = np.argpartition(d2, m - 1, axis=1)[:, :m] if m < self.num_classes else (
+                np.broadcast_to(np.arange(m), (len(points), m)))
+            self._candidates = (np.ascontiguousarray(nearest, dtype=np.int32), len(axis))
+        return self._candidates
+
+    def nearest_classes(self, ab, k=None):
+        """The ``k`` nearest classes of each ab, nearest first, and their distances.
+
+        Args:
+            ab: normalised ab (..., 2).
+            k: how many (default: ``self.k``).
+
+        Returns:
+            ``(index, d2)``: int32 (..., k) class indices and float32 (..., k)
+            squared distances in Lab units, sorted by distance.
+        """
+        k = self.k if k is None else int(k)
+        lab = _check_ab(ab) * AB_SCALE
+        table, size = self._candidate_table()
+        k = min(k, table.shape[1])
+        grid_pos = ops.cast(
+            ops.round((ops.clip(lab, -_TABLE_RANGE, _TABLE_RANGE) + _TABLE_RANGE) / _TABLE_STEP),
+            "int32",
+        )
+        cell = grid_pos[..., 0] * size + grid_pos[..., 1]
+        candidates = ops.take(ops.convert_to_tensor(table), cell, axis=0)  # (..., m)
+        centers = ops.take(ops.convert_to_tensor(self._centers), candidates, axis=0)
+        d2 = ops.sum(ops.square(lab[..., None, :] - centers), axis=-1)  # (..., m)
+        negative, order = ops.top_k(-d2, k, sorted=True)
+        return ops.take_along_axis(candidates, order, axis=-1), -negative
+
     def encode(self, ab):
         """Normalised ab (..., 2) -> int32 index of the nearest class (...)."""
-        return ops.cast(ops.argmin(self._squared_distances(ab), axis=-1), "int32")
+        return self.nearest_classes(ab, k=1)[0][..., 0]
 
     hard_index = encode
+
+    def encode_numpy(self, ab):
+        """``encode`` for numpy arrays, fast: a cell look-up, exact search if needed.
+
+        A point's nearest centre is the centre of the grid cell it lies in
+        whenever that cell is a class (the Voronoi cells of a square lattice
+        are its squares), which holds for every sRGB pixel; the other points
+        fall back to the exhaustive search.
+        """
+        ab = np.asarray(ab, dtype=np.float32)
+        if ab.shape[-1:] != (2,):
+            raise ValueError(f"ab must have 2 channels on its last axis, got {ab.shape}.")
+        flat = ab.reshape(-1, 2).astype(np.float64) * AB_SCALE
+        table, offset = self._cell_table()
+        cells = np.round(flat / self.grid).astype(np.int64) + offset
+        inside = np.all((cells >= 0) & (cells < table.shape[0]), axis=1)
+        index = np.full(len(flat), -1, np.int64)
+        index[inside] = table[cells[inside, 0], cells[inside, 1]]
+        missing = index < 0
+        if np.any(missing):
+            d2 = np.sum((flat[missing, None, :] - self._centers[None].astype(np.float64)) ** 2, -1)
+            index[missing] = np.argmin(d2, axis=1)
+        return index.reshape(ab.shape[:-1])
+
+    def _cell_table(self):
+        if getattr(self, "_table", None) is None:
+            cells = np.round(self._centers / self.grid).astype(np.int64)
+            offset = -cells.min() + 1
+            size = cells.max() + offset + 2
+            table = np.full((size, size), -1, np.int64)
+            on_grid = np.allclose(cells * self.grid, self._centers)
+            if on_grid:
+                table[cells[:, 0] + offset, cells[:, 1] + offset] = np.arange(len(cells))
+            self._table = (table, offset)
+        return self._table
 
     def one_hot(self, ab):
         """Normalised ab (..., 2) -> one-hot float32 (..., Q) of the nearest class."""
         return ops.one_hot(self.encode(ab), self.num_classes, dtype="float32")
 
-    def soft_encode(self, ab):
-        """Normalised ab (..., 2) -> soft targets (..., Q): Gaussian over k nearest.
+    def sparse_soft_encode(self, ab):
+        """The soft encoding as ``(indices, weights)``, each (..., k), nearest first.
 
-        Each row has ``k`` non-zero entries, ``exp(-d^2 / (2 sigma^2))``
-        normalised to sum to 1 (Zhang et al., section 2.1).
+        ``weights`` are ``exp(-d^2 / (2 sigma^2))`` over the k nearest classes,
+        normalised to sum to 1 (Zhang et al., section 2.1). This is what the
+        train step uses: ``kcolor.losses.rebalanced_cross_entropy`` accepts
+        the pair and gathers k log-probabilities instead of a (..., Q) product.
         """
-        d2 = self._squared_distances(ab)
-        kth = -ops.top_k(-d2, self.k, sorted=True)[0][..., -1:]  # k-th smallest d^2
-        # Subtracting the nearest distance first keeps exp() away from underflow
+        index, d2 = self.nearest_classes(ab)
+        # Subtracting the nearest distance first keeps exp() from underflowing
         # for targets far outside the gamut.
-        nearest = ops.min(d2, axis=-1, keepdims=True)
-        weights = ops.exp(-(d2 - nearest) / (2.0 * self.sigma**2))
-        weights = ops.where(d2 <= kth, weights, 0.0)
-        return weights / ops.sum(weights, axis=-1, keepdims=True)
+        weights = ops.exp(-(d2 - d2[..., :1]) / (2.0 * self.sigma**2))
+        return index, weights / ops.sum(weights, axis=-1, keepdims=True)
+
+    def soft_encode(self, ab):
+        """Normalised ab (..., 2) -> dense soft targets (..., Q): Gaussian over k nearest.
+
+        Each row has ``k`` non-zero entries that sum to 1 (see
+        ``sparse_soft_encode``, the memory-light form the train step uses).
+        """
+        index, weights = self.sparse_soft_encode(ab)
+        dense = ops.one_hot(index, self.num_classes, dtype="float32") * weights[..., None]
+        return ops.sum(dense, axis=-2)
+
+    def encode_targets(self, ab):
+        """Training targets and nearest classes at once.
+
+        Returns:
+            ``((indices, weights), nearest)``: the sparse soft encoding
+            ((..., k) int32, (..., k) float32) and the nearest class (...).
+        """
+        index, weights = self.sparse_soft_encode(ab)
+        return (index, weights), index[..., 0]
 
     # -- decoding -------------------------------------------------------------
     def reshape_logits(self, logits):
@@ -651,8 +752,7 @@ class GamutBins:
                 if soft:
                     counts += np.asarray(self.soft_encode(chunk), np.float64).sum(axis=0)
                 else:
-                    index = np.asarray(self.encode(chunk))
-                    counts += np.bincount(index, minlength=self.num_classes)
+                    counts += np.bincount(self.encode_numpy(chunk), minlength=self.num_classes)
         if counts.sum() == 0:
             raise ValueError("GamutBins.prior_from: the data holds no pixels.")
         return (counts / counts.sum()).astype(np.float32)
@@ -723,7 +823,7 @@ class GamutBins:
 
 
 SAMPLE_PRIOR_SPLIT = "train"
-SAMPLE_PRIOR_IMAGE_SIZE = 64
+SAMPLE_PRIOR_IMAGE_SIZE = 32
 
 
 def gamut_bins_path(grid=10, data_dir=None):
@@ -737,7 +837,7 @@ def sample_prior_path(data_dir=None):
 def compute_sample_prior(bins=None):
     """The hard-encoded class prior of the sample data set's train split.
 
-    Uses ``kcolor.data.sample_images("train", image_size=64)`` (all its
+    Uses ``kcolor.data.sample_images("train", image_size=32)`` (all its
     default crops). Returns a float32 (Q,) array.
     """
     from kcolor import data
@@ -773,7 +873,7 @@ def regenerate_data_files(out_dir=None, grid=10):
     * ``gamut_bins_10.npy``: float32 (Q, 2) centres in Lab units
       (``gamut_bin_centers(10)``).
     * ``prior_sample.npz``: ``centers`` (Q, 2), ``prior`` (Q,) the hard-encoded
-      empirical prior of the sample train split at 64 px, ``smoothed_prior``
+      empirical prior of the sample train split at 32 px, ``smoothed_prior``
       and ``weights`` (the rebalancing weights, lam 0.5, sigma 5).
 
     Args:

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from kcolor import models
+from kcolor import models, quantize
 from kcolor.backend import keras, tf
 from kcolor.models import blocks
 
@@ -335,7 +335,7 @@ def test_patchgan_receptive_field_matches_gradients():
 
 
 def test_colorful_follows_zhang_et_al():
-    model = models.colorful(64)
+    model = models.colorful(64, num_classes=313)
     convs = [layer for layer in model.layers if layer.name.startswith("conv")
              and _kind(layer) in ("Conv2D", "Conv2DTranspose")]
     assert len(convs) == 2 + 2 + 3 + 3 + 3 + 3 + 3 + 3
@@ -348,6 +348,8 @@ def test_colorful_follows_zhang_et_al():
     assert model.get_layer("conv8_3").output.shape[1:] == (16, 16, 256)  # 1/4
     assert model.get_layer("class_logits").output.shape[1:] == (16, 16, 313)
     assert model.output_shape == (None, 64, 64, 313)  # upsampled logits
+    default = models.colorful(32, width=0.0625)
+    assert default.output_shape[-1] == quantize.GamutBins().num_classes, "matches default bins"
     assert sum(_kind(layer) == "BatchNormalization" for layer in model.layers) == 8
     widths = [model.get_layer(f"conv{b}_1").filters for b in range(1, 9)]
     assert widths == [64, 128, 256, 512, 512, 512, 512, 256]

@@ -1,1 +1,237 @@
-"""(being written)"""
+"""``ClassColorizer``: colourization as per-pixel classification over ab bins.
+
+Zhang et al. (adopted by paper C, section 3.1) predict, at every pixel, a
+distribution over Q = 313 in-gamut ab classes, train it with a cross-entropy
+against soft-encoded targets weighted to favour rare colours, and decode the
+distribution with an annealed mean. Paper E (section 4.2.2) bins a and b
+independently into n uniform bins and decodes the most likely bin to its
+mean. ``ClassColorizer`` does both, depending on the bins it holds
+(``kcolor.quantize.GamutBins`` or ``UniformBins``): the data stay ``(L, ab)``,
+and the ab targets are encoded into classes inside the train step.
+"""
+
+import warnings
+
+from kcolor import losses
+from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.colorizers.regression import compile_from_config
+from kcolor.quantize import DECODE_METHODS, DEFAULT_T, GamutBins, UniformBins
+
+ops = keras.ops
+
+
+def _check_bins(bins):
+    if isinstance(bins, dict):
+        bins = keras.saving.deserialize_keras_object(bins)
+    if not isinstance(bins, (GamutBins, UniformBins)):
+        raise TypeError(
+            "ClassColorizer: bins must be a kcolor.quantize.GamutBins or UniformBins, got "
+            f"{type(bins).__name__}."
+        )
+    return bins
+
+
+@keras.saving.register_keras_serializable(package="kcolor")
+class ClassColorizer(keras.Model):
+    """Classification colorizer: logits over ab bins, decoded to normalised ab.
+
+    Training (``train_step`` / ``test_step``): the network's logits are
+    compared with the ab targets encoded by ``bins`` (soft-encoded for
+    ``GamutBins``, one-hot per channel for ``UniformBins``) under
+    ``kcolor.losses.rebalanced_cross_entropy``, each pixel weighted by its
+    nearest class's rebalancing weight when ``rebalance`` is on. The metrics
+    are ``loss`` and ``bin_accuracy`` (top-1 accuracy of the hard target
+    class; per channel, averaged over a and b, for ``UniformBins``).
+
+    Inference (``call``, ``predict``, ``predict_on_batch``,
+    ``kcolor.metrics.evaluate``): the logits are decoded to normalised ab by
+    ``decode`` (``"annealed_mean"`` with temperature ``T``, ``"mean"`` or
+    ``"argmax"``). ``logits(L)`` gives the raw logits.
+
+    Args:
+        network: a ``keras.Model`` mapping ``L`` (S, S, 1) to logits:
+            (S, S, Q) for ``GamutBins`` (``kcolor.models.colorful(S,
+            head="classes", num_classes=bins.num_classes)``), or (S, S, 2, n)
+            / (S, S, 2n) for ``UniformBins(n)`` (``kcolor.models.deep_cnn(S,
+            head="classes", num_classes=n)``).
+        bins: ``GamutBins`` or ``UniformBins``. Fit their prior (and bin
+            means) on the training data first (``bins.fit(train_ds)``) for
+            rebalancing and paper E's ``unbin()``; a bins object with no prior
+            gives all classes weight 1.
+        rebalance: bool, Zhang et al.'s class rebalancing (paper E: False).
+        decode: ``"annealed_mean"`` (Zhang et al.), ``"mean"`` or
+            ``"argmax"`` (paper E).
+        T: float, the annealed-mean temperature (Zhang et al.: 0.38).
+
+    Example:
+
+    >>> bins = kcolor.quantize.GamutBins().fit(train_ds)
+    >>> model = kcolor.ClassColorizer(
+    ...     kcolor.models.colorful(32, head="classes", num_classes=bins.num_classes), bins)
+    >>> model.compile(optimizer="adam")
+    >>> model.fit(train_ds, epochs=2)
+    >>> ab = model.predict(L)                     # annealed mean, normalised ab
+
+    Paper E's setting: ``ClassColorizer(deep_cnn(64, head="classes",
+    num_classes=10), UniformBins(10).fit(train_ds), rebalance=False,
+    decode="argmax")``.
+
+    Reference:
+        Paper C, section 3.1 (Zhang et al.'s multinomial classification,
+        class rebalancing); Zhang et al. 2016, sections 2.1-2.3 (soft
+        encoding, rebalancing weights, annealed mean); paper E, section
+        4.2.2 (bin()/unbin()) and 4.2.4 (cross-entropy).
+    """
+
+    def __init__(self, network, bins, rebalance=True, decode="annealed_mean", T=DEFAULT_T,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(network, keras.Model):
+            raise TypeError(
+                f"ClassColorizer: network must be a keras.Model, got {type(network).__name__}."
+            )
+        if decode not in DECODE_METHODS:
+            raise ValueError(
+                f"ClassColorizer: decode must be one of {DECODE_METHODS}, got {decode!r}."
+            )
+        if not float(T) > 0:
+            raise ValueError(f"ClassColorizer: T must be > 0, got {T}.")
+        self.network = network
+        self.bins = _check_bins(bins)
+        self.rebalance = bool(rebalance)
+        self.decode = decode
+        self.T = float(T)
+        self._check_network_output()
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.accuracy_tracker = keras.metrics.Mean(name="bin_accuracy")
+        self.built = network.built
+
+    def _check_network_output(self):
+        shape = tuple(self.network.output.shape) if hasattr(self.network, "output") else None
+        if shape is None:
+            return
+        expected = self.bins.logits_shape
+        per_channel = isinstance(self.bins, UniformBins)
+        ok = shape[-len(expected):] == expected or (
+            per_channel and shape[-1] == 2 * self.bins.num_classes
+        )
+        if not ok:
+            raise ValueError(
+                f"ClassColorizer: the network outputs {shape}, but {self.bins!r} needs logits "
+                f"of shape (..., {', '.join(map(str, expected))}). Build the network with "
+                f"num_classes={self.bins.num_classes}."
+            )
+
+    # -- Keras API ------------------------------------------------------------
+    def logits(self, inputs, training=None):
+        """The network's logits, in the bins' shape ((..., Q) or (..., 2, n))."""
+        return self.bins.reshape_logits(self.network(inputs, training=training))
+
+    def call(self, inputs, training=None):
+        return self.bins.decode(self.logits(inputs, training=training), self.decode, self.T)
+
+    def compile(self, optimizer="adam", *, jit_compile=None, **kwargs):
+        """Keras ``compile``; the loss is the colorizer's own cross-entropy.
+
+        Args:
+            optimizer: any Keras optimizer or name.
+            jit_compile: None for ``kcolor.backend.default_jit_compile()``.
+            **kwargs: passed to ``keras.Model.compile`` (``steps_per_execution``, ...).
+        """
+        if "loss" in kwargs and kwargs["loss"] is not None:
+            raise ValueError(
+                "ClassColorizer computes its own (rebalanced) cross-entropy; do not pass loss=."
+            )
+        kwargs.pop("loss", None)
+        if jit_compile is None:
+            jit_compile = default_jit_compile()
+        super().compile(optimizer=optimizer, jit_compile=jit_compile, **kwargs)
+
+    def compile_from_config(self, config):
+        compile_from_config(self, config)
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.accuracy_tracker]
+
+    def class_weights(self):
+        """Rebalancing weights per class, or None when ``rebalance`` is off."""
+        if not self.rebalance:
+            return None
+        if not self.bins.has_prior:
+            warnings.warn(
+                "ClassColorizer: rebalance=True but the bins have no class prior, so every "
+                "class weighs 1. Fit it on the training data first: bins.fit(train_ds) "
+                "(or GamutBins(prior='sample') for the sample data set).",
+                stacklevel=3,
+            )
+        return ops.convert_to_tensor(self.bins.rebalance_weights())
+
+    def compute_class_loss(self, ab, logits):
+        """The (rebalanced) cross-entropy and the bin accuracy for one batch.
+
+        Args:
+            ab: normalised ab targets (B, H, W, 2).
+            logits: the network's logits in the bins' shape.
+
+        Returns:
+            ``(loss, accuracy)`` scalar tensors.
+        """
+        logits = ops.cast(logits, "float32")
+        targets, index = self.bins.encode_targets(ab)
+        table = self.class_weights()
+        weights = None if table is None else self.bins.pixel_weights(index, table)
+        loss = losses.rebalanced_cross_entropy(targets, logits, weights)
+        predicted = ops.cast(ops.argmax(logits, axis=-1), "int32")
+        accuracy = ops.mean(ops.cast(ops.equal(predicted, index), "float32"))
+        return loss, accuracy
+
+    def train_step(self, data):
+        L, ab, _ = keras.utils.unpack_x_y_sample_weight(data)
+        with tf.GradientTape() as tape:
+            logits = self.logits(L, training=True)
+            loss, accuracy = self.compute_class_loss(ab, logits)
+            total = loss + ops.sum(self.losses) if self.losses else loss
+            scale = getattr(self.optimizer, "scale_loss", None)
+            scaled = scale(total) if scale is not None else total
+        gradients = tape.gradient(scaled, self.trainable_variables)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        self.loss_tracker.update_state(loss)
+        self.accuracy_tracker.update_state(accuracy)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        L, ab, _ = keras.utils.unpack_x_y_sample_weight(data)
+        loss, accuracy = self.compute_class_loss(ab, self.logits(L, training=False))
+        self.loss_tracker.update_state(loss)
+        self.accuracy_tracker.update_state(accuracy)
+        return {m.name: m.result() for m in self.metrics}
+
+    def predict_step(self, data):
+        L, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return self(L, training=False)
+
+    def build(self, input_shape):
+        self.built = True
+
+    # -- config ---------------------------------------------------------------
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            network=keras.saving.serialize_keras_object(self.network),
+            bins=keras.saving.serialize_keras_object(self.bins),
+            rebalance=self.rebalance,
+            decode=self.decode,
+            T=self.T,
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        network = keras.saving.deserialize_keras_object(config.pop("network"))
+        bins = keras.saving.deserialize_keras_object(config.pop("bins"))
+        return cls(network, bins, **config)
+
+
+__all__ = ["ClassColorizer"]

@@ -21,7 +21,7 @@ COLORFUL_BLOCKS = (
 HEADS = ("classes", "regression")
 
 
-def colorful(image_size, *, head="classes", num_classes=313, width=1.0, input_channels=1,
+def colorful(image_size, *, head="classes", num_classes=None, width=1.0, input_channels=1,
              seed=None):
     """Zhang et al.'s colorization CNN: paper C, section 3.1-3.2 and figure 2.
 
@@ -36,8 +36,9 @@ def colorful(image_size, *, head="classes", num_classes=313, width=1.0, input_ch
     Heads (applied at 1/4 resolution, then bilinearly upsampled by 4 so that
     every kcolor model maps an (S, S, 1) ``L`` to an (S, S, ...) output):
 
-    * ``"classes"``: a 1x1 convolution to ``num_classes`` logits (313 in-gamut
-      ab bins in Zhang et al.). Output: **logits** of shape
+    * ``"classes"``: a 1x1 convolution to ``num_classes`` logits, one per
+      in-gamut ab bin (Zhang et al. count 313; ``kcolor.quantize.GamutBins()``
+      computes 261 with the same 10-unit grid, and is the default). Output: **logits** of shape
       ``(S, S, num_classes)``, no softmax; a classification colorizer applies
       the (rebalanced) cross-entropy and the annealed-mean decoding. Zhang
       et al. upsample the decoded ab; upsampling the logits first is our
@@ -50,7 +51,9 @@ def colorful(image_size, *, head="classes", num_classes=313, width=1.0, input_ch
         image_size: int, height and width of the (square) input; divisible by
             8 (three stride-2 blocks).
         head: ``"classes"`` or ``"regression"``.
-        num_classes: int, number of ab classes for ``head="classes"``.
+        num_classes: int, number of ab classes for ``head="classes"``;
+            None (default) means ``kcolor.quantize.GamutBins().num_classes``,
+            so the network matches the default bins.
         width: float, multiplies every filter count.
         input_channels: int, channels of the grey input.
         seed: optional int for reproducible initial weights.
@@ -58,7 +61,7 @@ def colorful(image_size, *, head="classes", num_classes=313, width=1.0, input_ch
     Returns:
         A functional ``keras.Model`` named ``"colorful"``, input ``"L"`` of
         shape ``(S, S, input_channels)``. At width 1 (any image size):
-        32,241,401 parameters with the 313-class head, 32,161,474 with the
+        32,241,401 parameters with a 313-class head, 32,161,474 with the
         regression head.
 
     Example:
@@ -75,6 +78,10 @@ def colorful(image_size, *, head="classes", num_classes=313, width=1.0, input_ch
     image_size = blocks.check_image_size(image_size, name)
     blocks.check_divisible(image_size, 8, name, "blocks 1-3 halve the resolution three times")
     head = blocks.check_choice(head, f"{name}: head", HEADS)
+    if num_classes is None:
+        from kcolor.quantize import gamut_bin_centers
+
+        num_classes = len(gamut_bin_centers(10))
     num_classes = blocks.check_int(num_classes, f"{name}: num_classes", minimum=2)
     width = blocks.check_positive(width, f"{name}: width")
     input_channels = blocks.check_int(input_channels, f"{name}: input_channels")
