@@ -63,7 +63,7 @@ class LastValue(keras.metrics.Metric):
         self.value.assign(ops.cast(value, self.dtype))
 
     def result(self):
-        return ops.identity(self.value)
+        return ops.convert_to_tensor(self.value)
 
     def reset_state(self):
         self.value.assign(0.0)
@@ -168,7 +168,9 @@ class AdversarialColorizer(keras.Model):
                     "generator takes z of length noise_dim instead."
                 )
         if noise == "input" and noise_dim is not None:
-            raise ValueError("Pass either noise='input' (a noise plane) or noise_dim (a vector), not both.")
+            raise ValueError(
+                "Pass either noise='input' (a noise plane) or noise_dim (a vector), not both."
+            )
         for name, model in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(model, keras.layers.Layer):
                 raise TypeError(f"{name} must be a keras.Model, got {type(model).__name__}.")
@@ -353,17 +355,18 @@ class AdversarialColorizer(keras.Model):
     # ------------------------------------------------------------------
     def _split(self, data):
         """A batch -> ``(condition, real)``: ``(L, ab)``, or ``(None, image)``."""
-        if self.conditional:
-            if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
-                raise ValueError(
-                    "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
-                    "fit(L, ab); got a single tensor. For generation without a condition build "
-                    "the model with conditional=False."
-                )
-            return data[0], data[1]
-        if isinstance(data, (tuple, list)):
-            data = data[0]
-        return None, data
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+            x, y = x  # fit(x=(L, ab))
+        if not self.conditional:
+            return None, (x[0] if isinstance(x, (tuple, list)) else x)
+        if y is None:
+            raise ValueError(
+                "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
+                "fit(L, ab); got L alone. For generation without a condition build the model "
+                "with conditional=False."
+            )
+        return x, y
 
     def _noise(self, batch_size):
         return keras.random.normal((batch_size,) + self._noise_shape, seed=self.seed_generator)
@@ -444,6 +447,13 @@ class AdversarialColorizer(keras.Model):
         return tf.constant(value)
 
     def train_step(self, data):
+        """One adversarial step: ``d_steps`` D updates, then ``g_steps`` G updates.
+
+        Each D step draws fresh fakes (new noise) for the same real batch
+        (as keras-io's WGAN-GP does; the original WGAN draws a new real batch
+        per critic step). The Python loops unroll when Keras traces the step,
+        so the whole step is one compiled graph.
+        """
         condition, real = self._split(data)
         batch_size = ops.shape(real)[0]
         generator, discriminator = self.generator, self.discriminator
@@ -561,7 +571,9 @@ class AdversarialColorizer(keras.Model):
         elif self.noise_dim is not None:
             noise_shape = (int(self.noise_dim),)
         if any(d is None for d in noise_shape):
-            raise ValueError(f"The generator's noise input shape {noise_shape} must be fully known.")
+            raise ValueError(
+                f"The generator's noise input shape {noise_shape} must be fully known."
+            )
 
         if g_out is not None and d_in is not None:
             if len(d_in) != 1:
@@ -679,7 +691,9 @@ class CGAN(AdversarialColorizer):
                 f"(paper B: 0.1, i.e. real target 0.9); got {one_sided_label_smoothing!r}."
             )
         if margin is not None and not margin > 0:
-            raise ValueError(f"margin must be a positive number (paper A: 0.5) or None, got {margin!r}.")
+            raise ValueError(
+                f"margin must be a positive number (paper A: 0.5) or None, got {margin!r}."
+            )
         super().__init__(generator, discriminator, **kwargs)
         self.generator_loss_name = generator_loss
         self.one_sided_label_smoothing = float(one_sided_label_smoothing)
@@ -704,7 +718,10 @@ class CGAN(AdversarialColorizer):
     def discriminator_should_update(self, d_logs):
         if self.margin is None:
             return None
-        return ops.logical_and(d_logs["d_real_term"] > self.margin, d_logs["d_fake_term"] > self.margin)
+        # Algorithm 2, line 7: update only if errorFake > gamma and errorReal > gamma.
+        return ops.logical_and(
+            d_logs["d_real_term"] > self.margin, d_logs["d_fake_term"] > self.margin
+        )
 
     def family_metric_names(self):
         names = ["d_real_acc", "d_fake_acc"]
@@ -814,16 +831,23 @@ class WGAN(AdversarialColorizer):
         of Wasserstein GANs", 2017.
     """
 
-    def __init__(self, generator, critic, *, clip_value=None, gradient_penalty=None, d_steps=5, **kwargs):
+    def __init__(
+        self, generator, critic, *, clip_value=None, gradient_penalty=None, d_steps=5, **kwargs
+    ):
         if clip_value is not None and gradient_penalty is not None:
             raise ValueError(
                 "Choose weight clipping (clip_value) or a gradient penalty (gradient_penalty), "
                 "not both."
             )
         if clip_value is not None and not clip_value > 0:
-            raise ValueError(f"clip_value must be positive (Arjovsky et al.: 0.01), got {clip_value!r}.")
+            raise ValueError(
+                f"clip_value must be positive (Arjovsky et al.: 0.01), got {clip_value!r}."
+            )
         if gradient_penalty is not None and not gradient_penalty > 0:
-            raise ValueError(f"gradient_penalty must be positive (Gulrajani et al.: 10), got {gradient_penalty!r}.")
+            raise ValueError(
+                "gradient_penalty must be positive (Gulrajani et al.: 10), "
+                f"got {gradient_penalty!r}."
+            )
         super().__init__(generator, critic, d_steps=d_steps, **kwargs)
         self.clip_value = None if clip_value is None else float(clip_value)
         self.gradient_penalty = None if gradient_penalty is None else float(gradient_penalty)
@@ -914,7 +938,9 @@ class EBGAN(AdversarialColorizer):
         if not margin > 0:
             raise ValueError(f"margin must be positive, got {margin!r}.")
         if not pull_away_weight >= 0:
-            raise ValueError(f"pull_away_weight must be >= 0 (paper D: 0.1), got {pull_away_weight!r}.")
+            raise ValueError(
+                f"pull_away_weight must be >= 0 (paper D: 0.1), got {pull_away_weight!r}."
+            )
         outputs = _output_shapes(discriminator)
         if outputs is not None and len(outputs) != 2:
             raise ValueError(
@@ -934,7 +960,9 @@ class EBGAN(AdversarialColorizer):
 
     def score(self, outputs, inputs):
         reconstruction, code = outputs
-        energy = losses.reconstruction_energy(ops.cast(reconstruction, "float32"), ops.cast(inputs, "float32"))
+        energy = losses.reconstruction_energy(
+            ops.cast(reconstruction, "float32"), ops.cast(inputs, "float32")
+        )
         return energy, code
 
     def discriminator_loss(self, real_score, fake_score):

@@ -154,7 +154,7 @@ def gradient_penalty(critic, real, fake, alpha, condition=None, training=True):
         Gulrajani et al., "Improved Training of Wasserstein GANs", 2017,
         Algorithm 1; papers C and D use WGAN with weight clipping.
     """
-    interpolated = alpha * real + (1.0 - alpha) * fake
+    interpolated = ops.convert_to_tensor(alpha * real + (1.0 - alpha) * fake)
     with tf.GradientTape() as tape:
         tape.watch(interpolated)
         inputs = interpolated
