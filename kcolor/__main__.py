@@ -78,13 +78,14 @@ def _write_atomically(array, target, fmt):
 
 
 def _resolve_model(spec):
-    from kcolor import inference
+    """Loads ``--model`` ('sample' or a .keras path); prints the error and returns None."""
+    from kcolor import inference, sample_model
 
-    if spec == "sample":
-        from kcolor import sample_model
-
-        return sample_model.load()
-    return inference.load_colorizer(spec)
+    try:
+        return sample_model.load() if spec == "sample" else inference.load_colorizer(spec)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
 
 
 def cmd_colorize(args):
@@ -92,10 +93,8 @@ def cmd_colorize(args):
 
     from kcolor import inference
 
-    try:
-        model = _resolve_model(args.model)
-    except (FileNotFoundError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    model = _resolve_model(args.model)
+    if model is None:
         return 2
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():
@@ -130,10 +129,8 @@ def cmd_colorize(args):
 def cmd_evaluate(args):
     from kcolor import data, metrics, plot
 
-    try:
-        model = _resolve_model(args.model)
-    except (FileNotFoundError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    model = _resolve_model(args.model)
+    if model is None:
         return 2
     from kcolor.inference import model_image_size
 
@@ -162,7 +159,10 @@ def cmd_evaluate(args):
 def cmd_train_sample(args):
     from kcolor import sample_model
 
-    path = sample_model.train(args.out, epochs=args.epochs, overwrite=args.overwrite)
+    verbose = 1 if sys.stdout.isatty() else 2
+    path = sample_model.train(
+        args.out, epochs=args.epochs, overwrite=args.overwrite, verbose=verbose
+    )
     print(f"saved {path}")
     return 0
 

@@ -213,7 +213,9 @@ def load_colorizer(path):
     try:
         model = keras.saving.load_model(path, safe_mode=True)
     except Exception as err:  # Keras raises many types for a bad archive
-        raise ModelError(f"{path}: could not load as a kcolor model ({err})") from None
+        reason = str(err)
+        reason = reason if len(reason) < 300 else reason[:300] + " ..."
+        raise ModelError(f"{path}: could not load as a kcolor model ({reason})") from None
     check_colorizer(model, name=str(path))
     return model
 

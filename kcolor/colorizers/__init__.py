@@ -5,26 +5,13 @@
   annealed-mean decoding.
 * ``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``: the adversarial family, one shared
   train step with per-family loss functions.
+
+Importing this package registers every colorizer class with Keras, so saved
+``.keras`` files load with ``keras.saving.load_model``.
 """
 
-import importlib
+from kcolor.colorizers.regression import Colorizer
+from kcolor.colorizers.classification import ClassColorizer
+from kcolor.colorizers.adversarial import CGAN, EBGAN, LSGAN, WGAN, AdversarialColorizer
 
-_WHERE = {
-    "Colorizer": "regression",
-    "ClassColorizer": "classification",
-    "CGAN": "adversarial",
-    "LSGAN": "adversarial",
-    "WGAN": "adversarial",
-    "EBGAN": "adversarial",
-}
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        module = importlib.import_module(f"kcolor.colorizers.{_WHERE[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'kcolor.colorizers' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_WHERE))
+__all__ = ["Colorizer", "ClassColorizer", "AdversarialColorizer", "CGAN", "LSGAN", "WGAN", "EBGAN"]
