@@ -28,8 +28,7 @@ import numpy as np
 
 from kcolor import color
 from kcolor.backend import keras, tf
-
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+from kcolor.data.directory import IMAGE_EXTENSIONS
 
 
 class ImageError(ValueError):
