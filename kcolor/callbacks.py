@@ -1,0 +1,296 @@
+"""Training diagnostics: a generator gradient-norm logger and an image grid.
+
+* ``GradientNormLogger`` records, batch by batch, the global norm of the
+  generator's gradient that the adversarial train step logs as
+  ``g_grad_norm``, and warns when it stays below paper A's 1e-4 (the
+  discriminator has won and the generator no longer learns).
+* ``ImageGrid`` saves a grey | ours | truth grid of fixed images at the end of
+  every ``every``-th epoch (a PNG per epoch, headless with Matplotlib's Agg
+  backend), optionally shows it in a notebook and writes it to TensorBoard.
+
+The adversarial step's other logs (``d_loss``, ``g_loss``, ``d_real_acc``,
+``d_fake_acc``, ...) are ordinary Keras logs, so the standard
+``keras.callbacks.TensorBoard`` and ``keras.callbacks.CSVLogger`` record them
+as they are. Checkpointing lives with the training helpers, not here.
+
+Reference:
+    A: Koo, section 5.2: "the norm of the total gradient vector
+    ||dL/dtheta_g||_2 reduced to less than 1e-4".
+"""
+
+import os
+import warnings
+
+import numpy as np
+
+from kcolor.backend import keras, tf
+
+
+class GradientNormLogger(keras.callbacks.Callback):
+    """Records the generator's gradient norm after every training batch.
+
+    The adversarial colorizers (``kcolor.CGAN`` and family) log the global
+    L2 norm of the generator's gradient, ``g_grad_norm``, for each batch.
+    This callback keeps those values and warns once the norm has stayed below
+    ``threshold`` for ``patience`` batches in a row: paper A saw it fall
+    below 1e-4 when its discriminator won, after which the generator never
+    caught up.
+
+    With ``steps_per_execution > 1`` Keras calls callbacks once per
+    execution, so one value (the last step's) is recorded per execution.
+
+    Args:
+        key: the log entry to record (``"g_grad_norm"``).
+        threshold: the norm below which the gradient counts as vanished
+            (paper A: 1e-4).
+        patience: how many consecutive batches below ``threshold`` trigger
+            the warning.
+
+    Attributes:
+        norms: list of recorded values, one per batch, across all ``fit``
+            calls (``reset()`` clears it).
+        epochs: the epoch of each recorded value.
+        vanished_at: index into ``norms`` where the warning fired, or None.
+
+    Example:
+        >>> logger = kcolor.callbacks.GradientNormLogger()
+        >>> gan.fit(data, epochs=5, callbacks=[logger])
+        >>> logger.plot()
+
+    Reference:
+        A: Koo, section 5.2.
+    """
+
+    def __init__(self, key="g_grad_norm", threshold=1e-4, patience=100):
+        super().__init__()
+        if not threshold > 0:
+            raise ValueError(f"threshold must be positive, got {threshold!r}.")
+        if not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be a positive integer, got {patience!r}.")
+        self.key = key
+        self.threshold = float(threshold)
+        self.patience = patience
+        self.reset()
+
+    def reset(self):
+        """Forgets every recorded value."""
+        self.norms = []
+        self.epochs = []
+        self.vanished_at = None
+        self._streak = 0
+        self._epoch = 0
+        self._missing_warned = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        if self.key not in logs:
+            if not self._missing_warned:
+                warnings.warn(
+                    f"GradientNormLogger: the training logs have no {self.key!r} entry "
+                    f"(they have {sorted(logs)}); the model does not report it.",
+                    stacklevel=2,
+                )
+                self._missing_warned = True
+            return
+        value = float(logs[self.key])
+        self.norms.append(value)
+        self.epochs.append(self._epoch)
+        self._streak = self._streak + 1 if value < self.threshold else 0
+        if self._streak == self.patience and self.vanished_at is None:
+            self.vanished_at = len(self.norms) - 1
+            warnings.warn(
+                f"The generator's gradient norm has stayed below {self.threshold:g} for "
+                f"{self.patience} batches (last {value:.3g}): the discriminator is winning and "
+                "the generator has stopped learning (paper A, section 5.2). Try the "
+                "non-saturating loss, one-sided label smoothing, an L1 term, or a weaker D.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def plot(self, ax=None):
+        """Plots the recorded norms on a log scale with the threshold line.
+
+        Returns:
+            The Matplotlib axes.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3))
+        ax.semilogy(np.maximum(np.asarray(self.norms, dtype=float), 1e-12), lw=1)
+        ax.axhline(self.threshold, color="r", ls="--", lw=1, label=f"{self.threshold:g}")
+        ax.set_xlabel("batch")
+        ax.set_ylabel(f"{self.key}")
+        ax.legend(loc="best")
+        return ax
+
+
+def _to_display(images):
+    """Model-range images ([-1, 1]; 1 or 3 channels) -> RGB floats in [0, 1]."""
+    images = np.clip((np.asarray(images, dtype="float32") + 1.0) / 2.0, 0.0, 1.0)
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)
+    return images
+
+
+def grid_rows(L, ab_pred, ab_true=None):
+    """Builds the rows of an image grid as RGB arrays in [0, 1].
+
+    Args:
+        L: normalised L, ``(n, H, W, 1)``.
+        ab_pred: predicted normalised ab, ``(n, H, W, 2)``.
+        ab_true: true normalised ab or ``None``.
+
+    Returns:
+        A list of ``(title, images)`` with images of shape ``(n, H, W, 3)``:
+        grey, ours and (with ``ab_true``) truth.
+    """
+    from kcolor import color
+
+    L = np.asarray(L, dtype="float32")
+    rows = [
+        ("grey", np.asarray(color.l_to_gray_rgb(L))),
+        ("ours", np.asarray(color.l_ab_to_rgb(L, np.asarray(ab_pred, dtype="float32")))),
+    ]
+    if ab_true is not None:
+        truth = color.l_ab_to_rgb(L, np.asarray(ab_true, dtype="float32"))
+        rows.append(("truth", np.asarray(truth)))
+    return [(title, np.clip(images, 0.0, 1.0)) for title, images in rows]
+
+
+class ImageGrid(keras.callbacks.Callback):
+    """Saves a grey | ours | truth grid of fixed images every few epochs.
+
+    Rows are grey input, the model's colourisation (``model.predict(L)``)
+    and the truth; columns are the images. For an unconditional GAN
+    (``conditional=False``) pass a fixed batch of noise ``z`` as ``L`` and
+    no ``ab``: the grid then shows the generated images in one row.
+
+    Args:
+        L: normalised L, ``(n, H, W, 1)`` (at most ``max_images`` are used),
+            or ``z`` for an unconditional model.
+        ab: the true normalised ab, or ``None`` (no truth row).
+        every: draw after every ``every``-th epoch.
+        out_dir: folder for ``{prefix}_{epoch:03d}.png`` (epoch counted
+            from 1), created if needed; ``None`` saves nothing.
+        show: also display the figure (in a notebook); otherwise it is
+            closed after saving, so nothing needs a display.
+        log_dir: a TensorBoard log folder: each grid is also written as an
+            image summary ``tag`` at step ``epoch``.
+        max_images: the number of columns.
+        prefix: file name prefix.
+        tag: the TensorBoard summary name.
+
+    Attributes:
+        paths: the PNG files written so far.
+
+    Example:
+        >>> L, ab = next(iter(kcolor.data.sample("test", image_size=32)))
+        >>> grid = kcolor.callbacks.ImageGrid(L, ab, out_dir="grids")
+        >>> gan.fit(data, epochs=5, callbacks=[grid])
+    """
+
+    def __init__(
+        self,
+        L,
+        ab=None,
+        every=1,
+        out_dir=None,
+        show=False,
+        log_dir=None,
+        max_images=8,
+        prefix="epoch",
+        tag="colourisations",
+    ):
+        super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}.")
+        if not isinstance(max_images, int) or max_images < 1:
+            raise ValueError(f"max_images must be a positive integer, got {max_images!r}.")
+        self.L = np.asarray(L, dtype="float32")[:max_images]
+        self.ab = None if ab is None else np.asarray(ab, dtype="float32")[:max_images]
+        if self.ab is not None and self.ab.shape[:-1] != self.L.shape[:-1]:
+            raise ValueError(
+                f"L {self.L.shape} and ab {self.ab.shape} must have the same number of images "
+                "and the same height and width."
+            )
+        self.every = every
+        self.out_dir = None if out_dir is None else os.fspath(out_dir)
+        self.show = show
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
+        if self.log_dir is not None:
+            try:
+                import tensorboard  # noqa: F401  (tf.summary.image needs it)
+            except ImportError as error:
+                raise ImportError(
+                    "ImageGrid(log_dir=...) writes TensorBoard image summaries, which need the "
+                    "tensorboard package: pip install tensorboard (or leave log_dir=None)."
+                ) from error
+        self.prefix = prefix
+        self.tag = tag
+        self.paths = []
+        self._writer = None
+
+    def rows(self):
+        """The grid's rows for the current model: a list of ``(title, images)``."""
+        prediction = self.model.predict(self.L, batch_size=len(self.L), verbose=0)
+        if not getattr(self.model, "conditional", True):
+            return [("generated", _to_display(prediction))]
+        return grid_rows(self.L, prediction, self.ab)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        rows = self.rows()
+        if self.out_dir is not None or self.show:
+            self._draw(rows, epoch)
+        if self.log_dir is not None:
+            self._summarise(rows, epoch)
+
+    def _draw(self, rows, epoch):
+        import matplotlib.pyplot as plt
+
+        n = len(rows[0][1])
+        fig, axes = plt.subplots(
+            len(rows), n, figsize=(1.3 * n + 0.6, 1.3 * len(rows)), squeeze=False
+        )
+        for r, (title, images) in enumerate(rows):
+            for c in range(n):
+                ax = axes[r, c]
+                ax.imshow(images[c], interpolation="nearest")
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if c == 0:
+                    ax.set_ylabel(title)
+        fig.suptitle(f"epoch {epoch + 1}")
+        fig.tight_layout()
+        if self.out_dir is not None:
+            os.makedirs(self.out_dir, exist_ok=True)
+            path = os.path.join(self.out_dir, f"{self.prefix}_{epoch + 1:03d}.png")
+            fig.savefig(path, dpi=100)
+            self.paths.append(path)
+        if self.show:
+            plt.show()
+        plt.close(fig)
+
+    def _summarise(self, rows, epoch):
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.log_dir)
+        # One picture: rows stacked vertically, images side by side.
+        picture = np.concatenate(
+            [np.concatenate(list(images), axis=1) for _, images in rows], axis=0
+        )
+        with self._writer.as_default():
+            tf.summary.image(self.tag, picture[None], step=epoch)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+__all__ = ["GradientNormLogger", "ImageGrid", "grid_rows"]
