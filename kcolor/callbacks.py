@@ -11,7 +11,9 @@
 The adversarial step's other logs (``d_loss``, ``g_loss``, ``d_real_acc``,
 ``d_fake_acc``, ...) are ordinary Keras logs, so the standard
 ``keras.callbacks.TensorBoard`` and ``keras.callbacks.CSVLogger`` record them
-as they are. Checkpointing lives with the training helpers, not here.
+as they are. Checkpointing and the NaN guard live with the training helpers
+(``kcolor.training``); ``BackupAndRestore`` and ``NaNGuard`` are re-exported
+here so every kcolor callback can be found in one place.
 
 Reference:
     A: Koo, section 5.2: "the norm of the total gradient vector
@@ -293,4 +295,6 @@ class ImageGrid(keras.callbacks.Callback):
             self._writer = None
 
 
-__all__ = ["GradientNormLogger", "ImageGrid", "grid_rows"]
+from kcolor.training import BackupAndRestore, NaNGuard  # noqa: E402
+
+__all__ = ["GradientNormLogger", "ImageGrid", "grid_rows", "BackupAndRestore", "NaNGuard"]
