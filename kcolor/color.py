@@ -95,11 +95,21 @@ def _compute_in_float32(x):
     return x
 
 
+def _power(x, exponent):
+    """``x ** exponent`` for positive ``x`` as ``exp(exponent * log(x))``.
+
+    The same value, but TensorFlow vectorises ``exp`` and ``log`` on CPU and
+    not ``pow``: this made the Lab conversion (the data pipelines' hot spot)
+    about twice as fast (benchmarks/README.md).
+    """
+    return ops.exp(ops.log(x) * exponent)
+
+
 def srgb_to_linear(rgb):
     """sRGB gamma expansion (the IEC 61966-2-1 curve), elementwise."""
     rgb = _as_float(rgb)
     safe = ops.maximum(rgb, _SRGB_LINEAR_IN)  # keep the power's gradient finite
-    curved = ops.power((safe + 0.055) / 1.055, 2.4)
+    curved = _power((safe + 0.055) / 1.055, 2.4)
     return ops.where(rgb > _SRGB_LINEAR_IN, curved, rgb / 12.92)
 
 
@@ -107,7 +117,7 @@ def linear_to_srgb(linear):
     """sRGB gamma compression, elementwise; input clipped to [0, 1] first."""
     linear = ops.clip(_as_float(linear), 0.0, 1.0)
     safe = ops.maximum(linear, _SRGB_LINEAR_OUT)
-    curved = 1.055 * ops.power(safe, 1.0 / 2.4) - 0.055
+    curved = 1.055 * _power(safe, 1.0 / 2.4) - 0.055
     return ops.where(linear > _SRGB_LINEAR_OUT, curved, linear * 12.92)
 
 
@@ -127,7 +137,7 @@ def rgb_to_lab(rgb):
     safe = ops.maximum(xyz, _LAB_EPSILON)
     f = ops.where(
         xyz > _LAB_EPSILON,
-        ops.power(safe, 1.0 / 3.0),
+        _power(safe, 1.0 / 3.0),
         _LAB_KAPPA * xyz + 16.0 / 116.0,
     )
     fx, fy, fz = f[..., 0], f[..., 1], f[..., 2]
