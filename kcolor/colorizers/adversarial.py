@@ -38,6 +38,7 @@ Reference:
 
 import numpy as np
 
+from kcolor import losses as kcolor_losses
 from kcolor.backend import default_jit_compile, keras, tf
 from kcolor.colorizers import gan_losses as losses
 
@@ -57,7 +58,11 @@ class LastValue(keras.metrics.Metric):
 
     def __init__(self, name="last_value", dtype="float32"):
         super().__init__(name=name, dtype=dtype)
-        self.value = self.add_variable(shape=(), initializer="zeros", name="value")
+        # "mean": under tf.distribute every replica holds the same value, and
+        # a read across replicas averages (a "sum" would multiply it).
+        self.value = self.add_variable(
+            shape=(), initializer="zeros", name="value", aggregation="mean"
+        )
 
     def update_state(self, value):
         self.value.assign(ops.cast(value, self.dtype))
@@ -124,6 +129,20 @@ class AdversarialColorizer(keras.Model):
         seed: seed of the step's ``keras.random.SeedGenerator`` (noise,
             interpolation factors).
         **kwargs: ``keras.Model`` arguments (``name``, ...).
+
+    Mixed precision: under ``mixed_float16`` ``compile`` wraps both
+    optimisers in ``LossScaleOptimizer``s; under ``mixed_bfloat16`` nothing
+    is scaled. The losses are computed in float32 either way.
+
+    Several devices: build and ``compile`` inside ``strategy.scope()``
+    (``tf.distribute.MirroredStrategy``, ``MultiWorkerMirroredStrategy``);
+    each replica's losses are its share of the global-batch mean, the
+    margin decision is taken on all-reduced errors, EBGAN's pull-away term
+    on the gathered codes, and the logs equal a one-device run's. Batch
+    norm is per replica unless the networks use
+    ``BatchNormalization(synchronized=True)``; the replicas share one seed
+    generator, so they may draw the same noise (and WGAN-GP factors) for
+    their parts of the batch.
     """
 
     def __init__(
@@ -265,9 +284,14 @@ class AdversarialColorizer(keras.Model):
             jit_compile: XLA; ``None`` uses
                 ``kcolor.backend.default_jit_compile()`` (off on CPU).
             steps_per_execution, run_eagerly: as in ``keras.Model.compile``.
-            auto_scale_loss: wrap both optimisers in a
-                ``keras.optimizers.LossScaleOptimizer`` under the
-                ``mixed_float16`` policy.
+            auto_scale_loss: wrap each optimiser in a
+                ``keras.optimizers.LossScaleOptimizer`` (dynamic loss
+                scaling: a step whose gradients overflow is skipped and the
+                scale halved) when the model's policy computes in float16
+                (``mixed_float16``), unless it already is one.
+
+        Build and compile the model inside ``strategy.scope()`` to train
+        under ``tf.distribute`` (see the class docstring).
         """
         if kwargs:
             if "optimizer" in kwargs:
@@ -288,13 +312,13 @@ class AdversarialColorizer(keras.Model):
             )
         if jit_compile is None:
             jit_compile = default_jit_compile()
-        if (
-            auto_scale_loss
-            and self.dtype_policy.name == "mixed_float16"
-            and not isinstance(g_optimizer, keras.optimizers.LossScaleOptimizer)
-        ):
-            g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
-            d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16":
+            # Keras's rule (Trainer.compile): float16 gradients underflow
+            # without dynamic loss scaling; bfloat16 has float32's range.
+            if not isinstance(g_optimizer, keras.optimizers.LossScaleOptimizer):
+                g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+            if not isinstance(d_optimizer, keras.optimizers.LossScaleOptimizer):
+                d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
         super().compile(
             optimizer=None,
             jit_compile=jit_compile,
@@ -387,6 +411,8 @@ class AdversarialColorizer(keras.Model):
         if self.conditional:
             inputs = ops.concatenate([condition, ops.cast(colours, condition.dtype)], axis=-1)
         outputs = self.discriminator(inputs, training=training)
+        # Losses in float32 whatever the policy computes in (mixed precision).
+        outputs = keras.tree.map_structure(lambda t: ops.cast(t, "float32"), outputs)
         return self.score(outputs, inputs)
 
     # ------------------------------------------------------------------
@@ -431,15 +457,36 @@ class AdversarialColorizer(keras.Model):
     def _update_discriminator(self, grads, d_logs):
         variables = self.discriminator.trainable_variables
         update = self.discriminator_should_update(d_logs)
+        if update is not None and kcolor_losses.num_replicas() > 1:
+            update = self.discriminator_should_update(_global_means(d_logs))
         if update is None:
             self.d_optimizer.apply(grads, variables)
-        else:  # in-graph skip: the optimiser's moments and iterations stay put
+        elif kcolor_losses.num_replicas() == 1:
+            # In-graph skip: the optimiser's moments and iterations stay put.
             d_logs["d_skipped"] = tf.cond(
                 update,
                 lambda: self._apply_and_return(self.d_optimizer, grads, variables, 0.0),
                 lambda: tf.constant(1.0),
             )
+        else:
+            # tf.distribute: the optimiser all-reduces inside a merge_call,
+            # which a tf.cond in a replica context cannot hold; decide in the
+            # cross-replica context (as LossScaleOptimizer does). ``update``
+            # comes from all-reduced errors, so every replica agrees.
+            d_logs["d_skipped"] = tf.distribute.get_replica_context().merge_call(
+                self._cross_replica_update, args=(update, grads, variables)
+            )
         self.constrain_discriminator()
+
+    def _cross_replica_update(self, strategy, update, grads, variables):
+        def apply():
+            strategy.extended.call_for_each_replica(
+                self.d_optimizer.apply, args=(grads, variables)
+            )
+            return tf.constant(0.0)
+
+        update = strategy.experimental_local_results(update)[0]
+        return tf.cond(update, apply, lambda: tf.constant(1.0))
 
     @staticmethod
     def _apply_and_return(optimizer, grads, variables, value):
@@ -453,6 +500,13 @@ class AdversarialColorizer(keras.Model):
         (as keras-io's WGAN-GP does; the original WGAN draws a new real batch
         per critic step). The Python loops unroll when Keras traces the step,
         so the whole step is one compiled graph.
+
+        Under ``tf.distribute`` each replica differentiates its share of the
+        global-batch mean (``kcolor.losses.replica_share``), so the summed
+        gradients are those of one model on the global batch; under
+        ``mixed_float16`` the losses are multiplied by each
+        ``LossScaleOptimizer``'s scale before differentiation, and its
+        ``apply`` unscales them (or skips a step that overflowed).
         """
         condition, real = self._split(data)
         batch_size = ops.shape(real)[0]
@@ -463,7 +517,7 @@ class AdversarialColorizer(keras.Model):
             fake = generator(self.generator_inputs(condition, batch_size), training=True)
             with tf.GradientTape() as tape:
                 d_loss, d_logs = self._discriminator_objective(condition, real, fake, True)
-                scaled = self.d_optimizer.scale_loss(d_loss)
+                scaled = self.d_optimizer.scale_loss(kcolor_losses.replica_share(d_loss))
             grads = tape.gradient(scaled, discriminator.trainable_variables)
             self._update_discriminator(grads, d_logs)
 
@@ -472,10 +526,17 @@ class AdversarialColorizer(keras.Model):
             with tf.GradientTape() as tape:
                 fake = generator(self.generator_inputs(condition, batch_size), training=True)
                 g_loss, g_logs = self._generator_objective(condition, real, fake, True)
-                scaled = self.g_optimizer.scale_loss(g_loss)
+                scaled = self.g_optimizer.scale_loss(kcolor_losses.replica_share(g_loss))
             grads = tape.gradient(scaled, generator.trainable_variables)
+            scale = _loss_scale(self.g_optimizer)  # before apply() changes it
             self.g_optimizer.apply(grads, generator.trainable_variables)
-            g_logs["g_grad_norm"] = _global_norm(grads) / _loss_scale(self.g_optimizer)
+            norm = _global_norm(_all_reduce_sum(grads)) / scale
+            if isinstance(self.g_optimizer, keras.optimizers.LossScaleOptimizer):
+                # An overflowing float16 step was skipped (not a divergence):
+                # log the last applied step's norm rather than inf / NaN.
+                last = next(t for t in self._trackers if t.name == "g_grad_norm")
+                norm = ops.where(ops.isfinite(norm), norm, last.result())
+            g_logs["g_grad_norm"] = norm
 
         return self._record({**d_logs, **g_logs})
 
@@ -624,6 +685,29 @@ class AdversarialColorizer(keras.Model):
 def _loss_scale(optimizer):
     scale = getattr(optimizer, "dynamic_scale", None)
     return ops.cast(scale, "float32") if scale is not None else 1.0
+
+
+def _all_reduce_sum(grads):
+    """The global gradient (the replicas' sum) under tf.distribute, for logging."""
+    if kcolor_losses.num_replicas() == 1:
+        return grads
+    present = [g for g in grads if g is not None]
+    return tf.distribute.get_replica_context().all_reduce("sum", present)
+
+
+def _global_means(logs):
+    """The logged values averaged over the replicas (all-reduced), or as they are.
+
+    Paper A's margin decision must be the same on every replica, or their
+    discriminators drift apart: it is taken on the global-batch errors.
+    """
+    if kcolor_losses.num_replicas() == 1:
+        return logs
+    names = sorted(logs)
+    values = tf.distribute.get_replica_context().all_reduce(
+        "mean", [ops.cast(logs[name], "float32") for name in names]
+    )
+    return dict(zip(names, values))
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
@@ -873,12 +957,21 @@ class WGAN(AdversarialColorizer):
     def discriminator_regularizers(self, condition, real, fake, training):
         if self.gradient_penalty is None:
             return {}
-        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-        alpha = keras.random.uniform(shape, seed=self.seed_generator, dtype=real.dtype)
+        alpha = self.interpolation_factors(real)
         penalty = losses.gradient_penalty(
             self.discriminator, real, ops.cast(fake, real.dtype), alpha, condition, training
         )
         return {"gradient_penalty": (self.gradient_penalty, penalty)}
+
+    def interpolation_factors(self, real):
+        """The penalty's ``alpha ~ U[0, 1]``, one per sample, shape ``(N, 1, ..., 1)``.
+
+        Under ``tf.distribute`` the replicas share the seed generator (they
+        may draw the same factors for their parts of the batch). Override it for a deterministic
+        interpolation (e.g. in tests comparing two set-ups).
+        """
+        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
+        return keras.random.uniform(shape, seed=self.seed_generator, dtype=real.dtype)
 
     def constrain_discriminator(self):
         if self.effective_clip_value is not None:
@@ -974,7 +1067,13 @@ class EBGAN(AdversarialColorizer):
     def generator_regularizers(self, fake_score):
         if not self.pull_away_weight:
             return {}
-        return {"pull_away": (self.pull_away_weight, losses.pull_away_term(fake_score[1]))}
+        codes = fake_score[1]
+        if kcolor_losses.num_replicas() > 1:
+            # PT compares every pair of the *global* batch: gather the codes
+            # of all replicas (differentiable; each replica's share of the
+            # identical term then sums to the gradient of the global PT).
+            codes = tf.distribute.get_replica_context().all_gather(codes, axis=0)
+        return {"pull_away": (self.pull_away_weight, losses.pull_away_term(codes))}
 
     def family_metric_names(self):
         return ["pull_away"] if self.pull_away_weight else []

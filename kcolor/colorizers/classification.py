@@ -192,8 +192,10 @@ class ClassColorizer(keras.Model):
             logits = self.logits(L, training=True)
             loss, accuracy = self.compute_class_loss(ab, logits)
             total = loss + ops.sum(self.losses) if self.losses else loss
-            scale = getattr(self.optimizer, "scale_loss", None)
-            scaled = scale(total) if scale is not None else total
+            # tf.distribute: this replica's share of the global-batch mean
+            # (the optimiser sums the replicas' gradients); mixed_float16:
+            # the LossScaleOptimizer's scale (Keras wraps the optimiser).
+            scaled = self.optimizer.scale_loss(losses.replica_share(total))
         gradients = tape.gradient(scaled, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
         self.loss_tracker.update_state(loss)

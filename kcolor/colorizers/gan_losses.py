@@ -160,7 +160,7 @@ def gradient_penalty(critic, real, fake, alpha, condition=None, training=True):
         inputs = interpolated
         if condition is not None:
             inputs = ops.concatenate([condition, interpolated], axis=-1)
-        scores = critic(inputs, training=training)
+        scores = ops.cast(critic(inputs, training=training), "float32")
         per_sample = ops.mean(ops.reshape(scores, (ops.shape(scores)[0], -1)), axis=1)
         total = ops.sum(per_sample)
     grads = tape.gradient(total, interpolated)

@@ -26,6 +26,51 @@ def _deserialize_loss(config):
     return keras.saving.deserialize_keras_object(config)
 
 
+@keras.saving.register_keras_serializable(package="kcolor")
+class ScalarLoss(keras.losses.Loss):
+    """A loss function that returns a batch mean, made right under ``tf.distribute``.
+
+    Keras divides a loss by the number of replicas (so that the summed
+    replica gradients are the gradient of the global-batch mean) only when
+    the loss function returns per-sample values. kcolor's regression losses
+    (and most user callables) return the batch mean, a scalar: this wrapper
+    divides such a scalar by ``num_replicas_in_sync`` itself
+    (``kcolor.losses.replica_share``) and leaves per-sample values to Keras.
+    Without a strategy it is the wrapped function, computed in float32.
+    ``Colorizer.compile`` wraps its loss in it; you never need to.
+
+    Args:
+        fn: a callable ``fn(y_true, y_pred)``, or a name for
+            ``kcolor.losses.get``.
+        name: the loss's name (default: the function's).
+    """
+
+    def __init__(self, fn, name=None, reduction="sum_over_batch_size", dtype=None):
+        if isinstance(fn, dict):
+            fn = keras.saving.deserialize_keras_object(fn)
+        fn = losses.get(fn)
+        super().__init__(
+            name=name or getattr(fn, "__name__", type(fn).__name__),
+            reduction=reduction,
+            dtype=dtype,
+        )
+        self.fn = fn
+
+    def call(self, y_true, y_pred):
+        value = self.fn(y_true, y_pred)
+        if len(getattr(value, "shape", ())) == 0:
+            value = losses.replica_share(value)
+        return value
+
+    def get_config(self):
+        return {
+            "fn": _serialize_loss(self.fn),
+            "name": self.name,
+            "reduction": self.reduction,
+            "dtype": self.dtype,
+        }
+
+
 def compile_from_config(model, config):
     """Re-compiles a loaded colorizer from its saved compile config.
 
@@ -124,6 +169,10 @@ class Colorizer(keras.Model):
             **kwargs: passed to ``keras.Model.compile`` (``metrics``, ...).
         """
         loss = self.loss_fn if loss is None else losses.get(loss)
+        if not isinstance(loss, keras.losses.Loss):
+            # A function returning the batch mean must be divided by the
+            # replicas under tf.distribute (Keras's Loss objects already are).
+            loss = ScalarLoss(loss)
         if jit_compile is None:
             jit_compile = default_jit_compile()
         super().compile(optimizer=optimizer, loss=loss, jit_compile=jit_compile, **kwargs)
@@ -184,4 +233,4 @@ class Colorizer(keras.Model):
         return cls(network, loss, preprocessing=preprocessing, **config)
 
 
-__all__ = ["Colorizer"]
+__all__ = ["Colorizer", "ScalarLoss"]
