@@ -91,3 +91,14 @@ def test_missing_inputs_and_bad_model_fail_clearly(model_file, tmp_path, capsys)
     code = main(["colorize", str(tmp_path), "--model", str(tmp_path / "bad.keras"),
                  "--out", str(tmp_path / "o")])
     assert code == 2 and "not a Keras" in capsys.readouterr().err
+
+
+def test_evaluate_prints_the_metrics_table(tmp_path, capsys):
+    path = tmp_path / "tiny64.keras"
+    _tiny_colorizer(64).save(path)
+    assert main(["evaluate", "--model", str(path), "--data", "sample", "--max-batches", "1"]) == 0
+    out = capsys.readouterr().out
+    for key in ("mae_ab", "acc@2%", "colorfulness", "grey"):
+        assert key in out
+    assert main(["evaluate", "--model", str(path), "--data", "cifar10"]) == 2
+    assert "not prepared" in capsys.readouterr().err

@@ -180,3 +180,20 @@ def test_load_colorizer_round_trip_and_errors(model, tmp_path):
     classifier.save(tmp_path / "classifier.keras")
     with pytest.raises(inference.ModelError, match="not a kcolor colorizer"):
         inference.load_colorizer(tmp_path / "classifier.keras")
+
+
+@pytest.mark.parametrize("kind", ["regression", "classification", "cgan"])
+def test_every_colorizer_type_colourises(kind, rng):
+    from kcolor import models, quantize
+
+    if kind == "regression":
+        model = kcolor.Colorizer(models.unet(16, width=0.125), loss="l1")
+    elif kind == "classification":
+        model = kcolor.ClassColorizer(
+            models.colorful(16, head="classes", width=0.0625), quantize.GamutBins()
+        )
+    else:
+        model = kcolor.CGAN(models.unet(16, width=0.125), models.patchgan(16, width=0.125))
+    photos = [rng.integers(0, 256, (21, 34, 3), dtype=np.uint8), np.full((9, 9), 99, np.uint8)]
+    outs = kcolor.colorize(photos, model, size=16)
+    assert [o.shape for o in outs] == [(21, 34, 3), (9, 9, 3)]
