@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kcolor.data.pipeline import check_image_size, images_to_dataset
+from kcolor.data.pipeline import arrays_to_dataset, check_image_size
 
 
 def _describe(images):
@@ -153,12 +153,10 @@ def from_arrays(
     >>> ds = from_arrays(photos, image_size=32, batch_size=4, shuffle=True)
     >>> L, ab = next(iter(ds))   # (4, 32, 32, 1), (4, 32, 32, 2)
     """
-    from kcolor.backend import tf
-
     image_size = check_image_size(image_size)
     images = check_images(images, image_size)
-    return images_to_dataset(
-        tf.data.Dataset.from_tensor_slices(images),
+    return arrays_to_dataset(
+        images,
         image_size=image_size,
         batch_size=batch_size,
         shuffle=bool(shuffle),

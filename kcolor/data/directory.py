@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from kcolor.data.pipeline import check_image_size, images_to_dataset
+from kcolor.data.pipeline import arrays_to_dataset, check_image_size
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
 _SHOW_NAMES = 5  # names listed in a warning or error
@@ -229,11 +229,9 @@ def from_directory(
     >>> ds = from_directory("my_photos/", image_size=128, shuffle=True)
     >>> L, ab = next(iter(ds))   # (32, 128, 128, 1), (32, 128, 128, 2)
     """
-    from kcolor.backend import tf
-
     images, _ = read_directory(path, image_size=image_size, recursive=recursive, _stacklevel=3)
-    return images_to_dataset(
-        tf.data.Dataset.from_tensor_slices(images),
+    return arrays_to_dataset(
+        images,
         batch_size=batch_size,
         shuffle=bool(shuffle),
         augment=augment,

@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from kcolor.data.pipeline import check_image_size, images_to_dataset
+from kcolor.data.pipeline import arrays_to_dataset, check_image_size
 
 # Which photographs each split cuts its crops from. The test photos are a cat
 # indoors (fur, texture) and a rocket launch at dusk (blue sky, steel, lights):
@@ -250,13 +250,11 @@ def sample(
     >>> test = sample("test", image_size=32)
     >>> L, ab = next(iter(train))   # (32, 32, 32, 1), (32, 32, 32, 2)
     """
-    from kcolor.backend import tf
-
     crops = sample_images(split, image_size=image_size, count=count, seed=seed)
     if shuffle is None:
         shuffle = split == "train"
-    return images_to_dataset(
-        tf.data.Dataset.from_tensor_slices(crops),
+    return arrays_to_dataset(
+        crops,
         batch_size=batch_size,
         shuffle=shuffle,
         augment=augment,
