@@ -35,7 +35,7 @@ if [ "$flavour" = cuda ]; then
   .venv/bin/python -m pip install -q -r requirements.txt
 else
   tf_pin=$(sed -n 's/^tensorflow\[and-cuda\]\(~=[0-9.]*\).*/\1/p' requirements.txt)
-  grep -v '^tensorflow' requirements.txt > .venv/requirements-cpu.txt
+  grep -Ev '^tensorflow(\[|~=)' requirements.txt > .venv/requirements-cpu.txt
   .venv/bin/python -m pip install -q "tensorflow-cpu${tf_pin}" -r .venv/requirements-cpu.txt
 fi
 .venv/bin/python -m pip install -q --no-deps -e .
