@@ -240,10 +240,10 @@ def check_colorizer(model, name="model"):
 
 
 def _predict_ab(model, L):
-    if hasattr(model, "predict_on_batch"):
-        out = model.predict_on_batch(L)
-    else:
-        out = model(L)
+    # The same model handling as kcolor.metrics.evaluate and kcolor.plot.compare.
+    from kcolor.metrics import _predictor
+
+    out = _predictor(model)(L, None)
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32)
 
 
