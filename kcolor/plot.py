@@ -230,14 +230,54 @@ def _format(value, key, *, ours, digits):
             return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
-        if ours and _is_fraction_key(key):
-            return f"{100.0 * value:.{digits}f}%"  # our accuracies are fractions
+        if _is_fraction_key(key):  # ours are fractions, the papers' are percentages
+            return f"{100.0 * value if ours else value:.{digits}f}%"
         return f"{value:.{digits}f}"
     return str(value)
 
 
 def _escape(text):
     return str(text).replace("|", "\\|")
+
+
+def _table_cells(rows, paper, columns, digits, ours_label, paper_label):
+    """The header and the rows of cells that both table renderings print."""
+    from kcolor.metrics import SCORE_KEYS
+
+    paper = paper or {}
+    for what, table in (("rows", rows), ("paper", paper)):
+        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+            raise TypeError(f"{what} must be a dict {{name: {{key: value}}}}, got {table!r:.80}.")
+    if not rows and not paper:
+        raise ValueError("metrics_table needs at least one row.")
+
+    present = []
+    for table in (rows, paper):
+        for row in table.values():
+            present.extend(k for k in row if k not in present)
+    every_row = (*rows.values(), *paper.values())
+    meta = [k for k in present
+            if k in META_KEYS or any(isinstance(row.get(k), str) for row in every_row)]
+    meta.sort(key=lambda k: META_KEYS.index(k) if k in META_KEYS else len(META_KEYS))
+    if columns is None:
+        metric_cols = [k for k in SCORE_KEYS if k in present]
+        metric_cols += [k for k in present if k not in metric_cols and k not in meta]
+    else:
+        metric_cols = [k for k in columns if k not in meta]
+
+    header = ["model", "source", *meta, *metric_cols]
+    body = []
+    names = list(rows) + [name for name in paper if name not in rows]
+    for name in names:
+        for source, table, ours in ((paper_label, paper, False), (ours_label, rows, True)):
+            if name not in table:
+                continue
+            row = table[name]
+            cells = [name, source]
+            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in meta]
+            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in metric_cols]
+            body.append(cells)
+    return header, len(meta), body
 
 
 def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours",
@@ -271,43 +311,120 @@ def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours"
     >>> print(metrics_table({"cGAN": evaluate(cgan, test_ds) | {"profile": "smoke"}},
     ...                     paper={"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10"}}))
     """
-    from kcolor.metrics import SCORE_KEYS
-
-    paper = paper or {}
-    for what, table in (("rows", rows), ("paper", paper)):
-        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
-            raise TypeError(f"{what} must be a dict {{name: {{key: value}}}}, got {table!r:.80}.")
-    if not rows and not paper:
-        raise ValueError("metrics_table needs at least one row.")
-
-    present = []
-    for table in (rows, paper):
-        for row in table.values():
-            present.extend(k for k in row if k not in present)
-    every_row = (*rows.values(), *paper.values())
-    meta = [k for k in present
-            if k in META_KEYS or any(isinstance(row.get(k), str) for row in every_row)]
-    meta.sort(key=lambda k: META_KEYS.index(k) if k in META_KEYS else len(META_KEYS))
-    if columns is None:
-        metric_cols = [k for k in SCORE_KEYS if k in present]
-        metric_cols += [k for k in present if k not in metric_cols and k not in meta]
-    else:
-        metric_cols = [k for k in columns if k not in meta]
-
-    header = ["model", "source", *meta, *metric_cols]
+    header, n_meta, body = _table_cells(rows, paper, columns, digits, ours_label, paper_label)
+    n_metrics = len(header) - 2 - n_meta
     lines = ["| " + " | ".join(_escape(h) for h in header) + " |",
-             "|" + "|".join(["---"] * 2 + ["---"] * len(meta) + ["---:"] * len(metric_cols)) + "|"]
-    names = list(rows) + [name for name in paper if name not in rows]
-    for name in names:
-        for source, table, ours in ((paper_label, paper, False), (ours_label, rows, True)):
-            if name not in table:
-                continue
-            row = table[name]
-            cells = [name, source]
-            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in meta]
-            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in metric_cols]
-            lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
+             "|" + "|".join(["---"] * (2 + n_meta) + ["---:"] * n_metrics) + "|"]
+    lines += ["| " + " | ".join(_escape(c) for c in cells) + " |" for cells in body]
     return "\n".join(lines)
 
 
-__all__ = ["compare", "history", "metrics_table", "META_KEYS"]
+class ResultsTable:
+    """A notebook's results table: the paper's numbers, ours, grey and truth.
+
+    Made by ``results_table``; shows itself as a table in Jupyter (HTML,
+    with the CSS class ``kcolor-results`` that ``scripts/build_index.py``
+    collects) and as markdown under ``print``. ``table["cGAN"]`` is our row
+    for the asserts a notebook makes.
+
+    Attributes:
+        rows: ``{name: {key: value}}``, ours plus ``"grey"`` and ``"truth"``.
+        paper: ``{name: {key: value}}``, the paper's numbers (its units).
+        title: a caption naming the experiment, profile and data.
+    """
+
+    def __init__(self, rows, paper=None, *, title="", columns=None, digits=2):
+        self.rows = rows
+        self.paper = paper or {}
+        self.title = title
+        self.columns = columns
+        self.digits = digits
+        _table_cells(rows, self.paper, columns, digits, "ours", "paper")  # checks the input
+
+    def __getitem__(self, name):
+        return self.rows[name]
+
+    @property
+    def markdown(self):
+        table = metrics_table(self.rows, paper=self.paper, columns=self.columns,
+                              digits=self.digits)
+        return f"**{self.title}**\n\n{table}" if self.title else table
+
+    def __str__(self):
+        return self.markdown
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+    def _repr_html_(self):
+        import html
+
+        header, n_meta, body = _table_cells(self.rows, self.paper, self.columns, self.digits,
+                                            "ours", "paper")
+        align = ["left"] * (2 + n_meta) + ["right"] * (len(header) - 2 - n_meta)
+        out = ['<table class="kcolor-results">']
+        if self.title:
+            out.append(f"<caption>{html.escape(self.title)}</caption>")
+        out.append("<thead><tr>" + "".join(
+            f'<th style="text-align:{a}">{html.escape(h)}</th>' for h, a in zip(header, align)
+        ) + "</tr></thead><tbody>")
+        for cells in body:
+            style = ' style="color:#666"' if cells[1] == "paper" else ""
+            out.append(f"<tr{style}>" + "".join(
+                f'<td style="text-align:{a}">{html.escape(c)}</td>' for c, a in zip(cells, align)
+            ) + "</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+
+def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
+                  max_batches=None, extra=None, digits=2):
+    """Scores models on a test set and tabulates them beside the paper's numbers.
+
+    The one table every notebook prints: for each model our numbers (with
+    the profile and the data that produced them) below the paper's, then
+    the two reference rows every table needs: ``grey`` (ab = 0) and
+    ``truth`` (the photos themselves, whose colourfulness is the target).
+
+    Args:
+        models: ``{name: model}`` (anything ``kcolor.metrics.evaluate``
+            takes) or ``{name: dict}`` of scores already computed.
+        dataset: the test set of ``(L, ab)`` batches.
+        profile: ``"smoke"``, ``"quick"`` or ``"full"``: printed on our rows.
+        data: what ``dataset`` is, e.g. ``"sample test, 32 px"``.
+        paper: ``{name: {key: value}}``: the paper's numbers for the same
+            names, in the paper's units (accuracies in percent).
+        title: the caption (default: ``"<profile> profile, <data>"``).
+        columns: metric keys to show (default: every one computed).
+        max_batches: score only the first batches of ``dataset``.
+        extra: ``{name: {key: value}}`` merged into our rows (e.g. epochs).
+        digits: decimals.
+
+    Returns:
+        A ``ResultsTable``.
+
+    Example:
+
+    >>> table = results_table({"U-Net (L2)": unet, "cGAN": cgan}, test, profile="smoke",
+    ...                       data="sample test, 32 px",
+    ...                       paper={"cGAN": {"acc@5%": 65.5, "data": "CIFAR-10"}})
+    >>> table                                  # the last expression of a cell
+    >>> assert table["cGAN"]["colorfulness"] > table["U-Net (L2)"]["colorfulness"]
+    """
+    from kcolor.metrics import evaluate, reference_rows
+
+    keys = None if columns is None else [k for k in columns if k not in META_KEYS]
+    rows = {}
+    for name, model in models.items():
+        scores = dict(model) if isinstance(model, dict) else evaluate(
+            model, dataset, max_batches=max_batches, keys=keys)
+        rows[name] = scores
+    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys))
+    for name, row in rows.items():
+        row.update(profile=profile, data=data)
+        row.update((extra or {}).get(name, {}))
+    return ResultsTable(rows, paper, title=title or f"{profile} profile, {data}",
+                        columns=columns, digits=digits)
+
+
+__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS"]

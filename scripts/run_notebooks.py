@@ -9,6 +9,7 @@ others still run. Profile: the ``KCOLOR_PROFILE`` environment variable
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -34,6 +35,8 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("KCOLOR_PROFILE", "smoke")
     failed = []
+    timings_path = out / "timings.json"
+    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
     for path in paths:
         start = time.time()
         nb = nbformat.read(path, as_version=4)
@@ -47,7 +50,11 @@ def main(argv=None):
             print(str(err)[-2000:], file=sys.stderr)
         target = out / path.name
         nbformat.write(nb, target)
-        print(f"{status:6s} {path.name}  {time.time() - start:6.1f} s  -> {target}", flush=True)
+        seconds = time.time() - start
+        timings[path.name] = {"seconds": round(seconds, 1), "status": status,
+                              "profile": os.environ["KCOLOR_PROFILE"]}
+        timings_path.write_text(json.dumps(timings, indent=1))
+        print(f"{status:6s} {path.name}  {seconds:6.1f} s  -> {target}", flush=True)
     print(f"{len(paths) - len(failed)} of {len(paths)} notebooks ran ({os.environ['KCOLOR_PROFILE']} profile)")
     return 1 if failed else 0
 

@@ -33,6 +33,8 @@ def unet(
     input_channels=1,
     output_channels=2,
     max_filters=512,
+    batch_norm=True,
+    encoder_activation="leaky_relu",
     seed=None,
 ):
     """U-Net colorizer: paper B, section 3.1 (baseline) and 3.2 (its generator).
@@ -81,6 +83,12 @@ def unet(
         input_channels: int, 1 for L; 2 lets a GAN feed L plus a noise plane.
         output_channels: int, 2 for ab.
         max_filters: int, cap on the filter count before ``width`` (512).
+        batch_norm: bool, batch normalisation after every convolution but
+            the first and the last (the papers); ``False`` gives a plain
+            network that trains about twice as fast on a CPU at small
+            widths (the quick profiles measure which to use).
+        encoder_activation: ``"leaky_relu"`` (slope 0.2, the papers) or
+            ``"relu"``.
         seed: optional int for reproducible initial weights.
 
     Returns:
@@ -109,6 +117,8 @@ def unet(
     input_channels = blocks.check_int(input_channels, f"{name}: input_channels")
     output_channels = blocks.check_int(output_channels, f"{name}: output_channels")
     max_filters = blocks.check_int(max_filters, f"{name}: max_filters")
+    encoder_activation = blocks.check_choice(
+        encoder_activation, f"{name}: encoder_activation", ("leaky_relu", "relu"))
     if depth is None:
         depth = blocks.halvings(image_size, smallest=2)
         if depth < 1:
@@ -132,13 +142,13 @@ def unet(
 
     # Encoder: stride-1 lift without batch norm, then stride-2 downsampling.
     x = blocks.conv_block(
-        inputs, filters[0], 4, norm=False, activation="leaky_relu",
+        inputs, filters[0], 4, norm=False, activation=encoder_activation,
         kernel_initializer=init, name="enc0",
     )
     skips = [x]
     for i in range(1, depth + 1):
         x = blocks.conv_block(
-            x, filters[i], 4, strides=2, activation="leaky_relu",
+            x, filters[i], 4, strides=2, norm=batch_norm, activation=encoder_activation,
             kernel_initializer=init, name=f"enc{i}",
         )
         skips.append(x)
@@ -152,7 +162,7 @@ def unet(
     for j in range(depth):
         level = depth - 1 - j  # encoder level with the resolution we upsample to
         x = blocks.conv_block(
-            x, filters[level], 4, strides=2, transpose=True, activation="relu",
+            x, filters[level], 4, strides=2, transpose=True, norm=batch_norm, activation="relu",
             kernel_initializer=init, dropout=dropout if j < dropout_blocks else 0.0,
             name=f"dec{j}",
         )

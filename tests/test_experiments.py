@@ -1,0 +1,94 @@
+"""kcolor.experiments: every configuration is complete, and every full one trains a step."""
+
+import time
+
+import numpy as np
+import pytest
+
+import kcolor
+from kcolor import experiments
+
+REQUIRED = ("dataset", "image_size", "batch_size", "epochs", "steps_per_epoch", "cite")
+TRAINED = [n for n in experiments.NAMES if experiments.config(n, "smoke")["family"]]
+
+
+@pytest.mark.parametrize("profile", experiments.PROFILES)
+@pytest.mark.parametrize("name", experiments.NAMES)
+def test_every_config_has_the_design_keys(name, profile):
+    cfg = experiments.config(name, profile)
+    assert all(key in cfg for key in REQUIRED), sorted(set(REQUIRED) - set(cfg))
+    assert cfg["name"] == name and cfg["profile"] == profile
+    if cfg["family"]:
+        assert cfg["epochs"] >= 1 and cfg["optimizer"]["learning_rate"] > 0
+    if profile == "smoke":
+        assert cfg["dataset"] == "sample"  # CI and the smoke profile never need a download
+
+
+def test_config_is_a_copy():
+    cfg = experiments.config("03_cgan", "quick")
+    cfg["generator"]["width"] = 99
+    assert experiments.config("03_cgan", "quick")["generator"]["width"] != 99
+
+
+def test_profiles_differ_only_in_configuration():
+    smoke, full = experiments.config("03_cgan", "smoke"), experiments.config("03_cgan", "full")
+    assert smoke["family"] == full["family"] and smoke["gan"] == full["gan"]
+    assert full["epochs"] == 200 and full["batch_size"] == 128  # paper B, Table 1
+    assert full["optimizer"] == {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
+    places = experiments.config("03_cgan_places365", "full")
+    assert (places["dataset"], places["image_size"], places["epochs"]) == (
+        "places365_small", 256, 20)
+
+
+def test_unknown_names_and_profiles_list_the_valid_ones():
+    with pytest.raises(ValueError, match="03_cgan"):
+        experiments.config("03_gan", "smoke")
+    with pytest.raises(ValueError, match="smoke.*quick.*full"):
+        experiments.config("03_cgan", "fast")
+    with pytest.raises(ValueError, match="trains no model"):
+        experiments.build("00_metrics")
+
+
+@pytest.mark.parametrize("name", TRAINED)
+def test_every_full_configuration_builds_and_trains_one_step(name):
+    """The full profile cannot rot: paper-scale networks, one step on tiny input."""
+    model = experiments.build(name, "full", image_size=32)
+    cfg = experiments.config(name, "full")
+    assert model.generator.count_params() > 1_000_000 if hasattr(model, "generator") else True
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(4, 32, 32, 3), dtype=np.uint8)
+    train = kcolor.data.from_arrays(images, batch_size=2)
+    before = [w.copy() for w in model.get_weights()]
+    logs = model.fit(train, epochs=1, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in logs.values())
+    changed = [not np.array_equal(a, b) for a, b in zip(before, model.get_weights())]
+    assert any(changed), f"{name} ({cfg['profile']}): one step changed no weight"
+
+
+def test_quick_data_fails_fast_offline(tmp_path):
+    start = time.perf_counter()
+    with pytest.raises(kcolor.data.DatasetNotPreparedError):
+        experiments.datasets("03_cgan", "quick", data_dir=str(tmp_path))
+    assert time.perf_counter() - start < 10
+
+
+def test_npz_data_and_a_short_run_lower_the_loss(tmp_path):
+    """The path benchmarks/quality.py takes: arrays from an npz, the profile's steps."""
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 256, size=(64, 8, 8, 3), dtype=np.uint8)
+    x[..., 0] = 200  # a learnable colour cast: reddish everywhere
+    np.savez(tmp_path / "tiny.npz", x_train=x, x_test=x[:16])
+    train, test = experiments.datasets("03_unet_l2", "smoke", npz=tmp_path / "tiny.npz",
+                                       image_size=8)
+    L, ab = next(iter(train))
+    assert L.shape[1:] == (8, 8, 1) and ab.shape[1:] == (8, 8, 2)
+    model = experiments.build("03_unet_l2", "smoke", image_size=8)
+    first = model.evaluate(test, verbose=0, return_dict=True)["loss"]
+    history = experiments.fit(model, train, "03_unet_l2", "smoke", verbose=0)
+    assert history.wall_time > 0
+    assert model.evaluate(test, verbose=0, return_dict=True)["loss"] < 0.5 * first
+
+
+def test_describe_names_the_profile_and_the_paper():
+    text = experiments.describe("03_cgan", "quick")
+    assert "quick" in text and "paper B" in text and "cifar10" in text
