@@ -16,6 +16,7 @@ report them. The project never needs the file.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -31,25 +32,38 @@ def main(argv=None):
     parser.add_argument("--profile", default=os.environ.get("KCOLOR_PROFILE", "quick"))
     parser.add_argument("--out", default="build/quality")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME:KEY=VALUE",
+                        help="override a setting of one experiment, e.g. "
+                             "03_cgan:gan.l1_weight=50 or 03_cgan:epochs=8 (repeatable)")
     args = parser.parse_args(argv)
 
     import kcolor
     from kcolor.backend import keras
 
     kcolor.experiments.check_profile(args.profile)
+    overrides = {}
+    for item in args.set:
+        target, _, assignment = item.partition(":")
+        key, _, value = assignment.partition("=")
+        node = overrides.setdefault(target, {})
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = json.loads(value) if value[:1] in "-0123456789[{tfn" else value
     for name in args.names:
-        kcolor.experiments.config(name, args.profile)  # fail fast on a bad name
+        kcolor.experiments.config(name, args.profile, overrides.get(name))  # fail fast
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
     models, extra, test = {}, {}, None
     for name in args.names:
         keras.utils.set_random_seed(args.seed)
+        changes = overrides.get(name)
         train, test = kcolor.experiments.datasets(name, args.profile, npz=args.npz,
-                                                  seed=args.seed)
-        model = kcolor.experiments.build(name, args.profile, seed=args.seed)
-        print(kcolor.experiments.describe(name, args.profile), flush=True)
-        history = kcolor.experiments.fit(model, train, name, args.profile)
+                                                  seed=args.seed, overrides=changes)
+        model = kcolor.experiments.build(name, args.profile, seed=args.seed, overrides=changes)
+        print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
+        history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
         extra[name] = {"train_s": round(history.wall_time)}

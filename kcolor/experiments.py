@@ -175,12 +175,15 @@ def _merge(base, override):
     return out
 
 
-def config(name, profile="smoke"):
+def config(name, profile="smoke", overrides=None):
     """The settings of one experiment in one profile, as a new dict.
 
     Args:
         name: one of ``NAMES``, e.g. ``"03_cgan"``.
         profile: ``"smoke"``, ``"quick"`` or ``"full"``.
+        overrides: a dict merged over the profile's settings, nested dicts
+            key by key: ``{"gan": {"l1_weight": 0}, "epochs": 2}``. For
+            exercises and tuning; an unknown top-level key is an error.
 
     Returns:
         A dict with ``name``, ``profile``, ``cite``, ``what``, ``dataset``,
@@ -203,6 +206,10 @@ def config(name, profile="smoke"):
     base.setdefault("epochs", None)
     base.setdefault("steps_per_epoch", None)
     cfg = _merge(base, _EXPERIMENTS[name]["profiles"][profile])
+    unknown = sorted(set(overrides or {}) - set(cfg))
+    if unknown:
+        raise ValueError(f"Unknown settings {unknown} for {name}; it has {sorted(cfg)}.")
+    cfg = _merge(cfg, overrides or {})
     return {"name": name, "profile": profile, **cfg}
 
 
@@ -233,7 +240,7 @@ def total_steps(cfg):
     return cfg["steps_per_epoch"] * cfg["epochs"]
 
 
-def build(name, profile="smoke", image_size=None, *, seed=0):
+def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None):
     """Builds and compiles the model of one experiment in one profile.
 
     Args:
@@ -242,6 +249,7 @@ def build(name, profile="smoke", image_size=None, *, seed=0):
         image_size: overrides the profile's image size (e.g. a tiny input
             for a test).
         seed: seeds the initial weights and the GAN's noise.
+        overrides: changes to the profile's settings (see ``config``).
 
     Returns:
         A compiled ``kcolor.Colorizer`` or ``kcolor.CGAN`` (...), ready for
@@ -253,7 +261,7 @@ def build(name, profile="smoke", image_size=None, *, seed=0):
     """
     import kcolor
 
-    cfg = config(name, profile)
+    cfg = config(name, profile, overrides)
     if cfg["family"] is None:
         raise ValueError(f"Experiment {name!r} trains no model ({cfg['what']}).")
     size = cfg["image_size"] if image_size is None else image_size
@@ -275,7 +283,7 @@ def build(name, profile="smoke", image_size=None, *, seed=0):
 
 
 def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
-             test_batch_size=250, seed=0):
+             test_batch_size=250, seed=0, overrides=None):
     """The ``(train, test)`` data sets of one experiment in one profile.
 
     Args:
@@ -289,6 +297,7 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
         image_size: overrides the profile's size.
         test_batch_size: batch size of the test set.
         seed: shuffling and augmentation seed.
+        overrides: changes to the profile's settings (see ``config``).
 
     Returns:
         ``(train, test)``: ``tf.data.Dataset``s of ``(L, ab)`` batches. When
@@ -296,7 +305,7 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
     """
     from kcolor import data
 
-    cfg = config(name, profile)
+    cfg = config(name, profile, overrides)
     size = cfg["image_size"] if image_size is None else image_size
     batch = cfg["batch_size"]
     train_options = dict(image_size=size, batch_size=batch, augment=cfg["augment"], seed=seed)
@@ -320,7 +329,8 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
     return train, test
 
 
-def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, **kwargs):
+def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrides=None,
+        **kwargs):
     """Trains ``model`` for the experiment's epochs and steps: one line per epoch.
 
     Args:
@@ -329,6 +339,7 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, **kwarg
         name, profile: the experiment.
         callbacks: extra Keras callbacks (``kcolor.callbacks.ImageGrid``, ...).
         verbose: Keras's verbosity; 2 prints one line per epoch.
+        overrides: changes to the profile's settings (see ``config``).
         **kwargs: passed to ``model.fit`` (``validation_data``, ...).
 
     Returns:
@@ -337,12 +348,31 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, **kwarg
     """
     import time
 
-    cfg = config(name, profile)
+    cfg = config(name, profile, overrides)
     start = time.perf_counter()
     history = model.fit(train, epochs=cfg["epochs"], steps_per_epoch=cfg["steps_per_epoch"],
                         callbacks=list(callbacks), verbose=verbose, **kwargs)
     history.wall_time = time.perf_counter() - start
     return history
+
+
+def model_path(name, profile="smoke", folder=None):
+    """Where a notebook saves the trained model of an experiment, and others find it.
+
+    ``folder`` defaults to the ``KCOLOR_MODELS`` environment variable, else
+    ``models/`` in the working directory (a notebook's own folder).
+
+    Example:
+
+    >>> kcolor.experiments.model_path("03_cgan", "quick")
+    PosixPath('models/03_cgan_quick.keras')
+    """
+    import os
+    from pathlib import Path
+
+    config(name, profile)  # checks both
+    folder = folder if folder is not None else os.environ.get("KCOLOR_MODELS", "models")
+    return Path(folder) / f"{name}_{profile}.keras"
 
 
 def describe(name, profile="smoke"):
@@ -364,4 +394,4 @@ def describe(name, profile="smoke"):
 
 
 __all__ = ["NAMES", "PROFILES", "PAPER_B_TABLE_1", "check_profile", "config", "build",
-           "datasets", "fit", "total_steps", "describe"]
+           "datasets", "fit", "total_steps", "describe", "model_path"]

@@ -411,9 +411,11 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
     >>> table                                  # the last expression of a cell
     >>> assert table["cGAN"]["colorfulness"] > table["U-Net (L2)"]["colorfulness"]
     """
-    from kcolor.metrics import evaluate, reference_rows
+    from kcolor.metrics import SCORE_KEYS, evaluate, reference_rows
 
-    keys = None if columns is None else [k for k in columns if k not in META_KEYS]
+    # Columns that are no score (the paper's own "mae", "train_s", ...) are
+    # shown where a row has them; only the scores are computed.
+    keys = None if columns is None else [k for k in columns if k in SCORE_KEYS]
     rows = {}
     for name, model in models.items():
         scores = dict(model) if isinstance(model, dict) else evaluate(

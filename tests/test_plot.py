@@ -121,3 +121,34 @@ def test_metrics_table_puts_the_paper_beside_ours():
     assert only.splitlines()[0].endswith("| acc@5% |") and "61.2%" in only
     with pytest.raises(TypeError, match="dict"):
         plot.metrics_table({"cGAN": 0.3})
+
+
+def test_results_table_adds_reference_rows_and_labels_ours():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    L = rng.uniform(-1, 1, size=(6, 8, 8, 1)).astype("float32")
+    ab = rng.uniform(-0.3, 0.3, size=(6, 8, 8, 2)).astype("float32")
+    test = [(L[:3], ab[:3]), (L[3:], ab[3:])]
+    vivid = lambda x: np.full(x.shape[:-1] + (2,), 0.6, "float32")  # noqa: E731
+    table = plot.results_table(
+        {"vivid": vivid, "given": {"mae_ab": 1.5, "acc@5%": 0.25}}, test,
+        profile="smoke", data="random 8 px", paper={"vivid": {"acc@5%": 65.5, "mae": 5.1}},
+        columns=["mae", "mae_ab", "acc@5%", "colorfulness"])
+    assert list(table.rows) == ["vivid", "given", "grey", "truth"]
+    assert table["truth"]["mae_ab"] == 0 and table["grey"]["colorfulness"] < 0.1
+    assert table["vivid"]["colorfulness"] > table["truth"]["colorfulness"] > 0
+    assert table["vivid"]["mae_ab"] > table["grey"]["mae_ab"]  # far from a mild truth
+    assert all(row["profile"] == "smoke" and row["data"] == "random 8 px"
+               for row in table.rows.values())
+    md = table.markdown
+    assert "| vivid | paper |" in md and "65.50%" in md and "| 5.10 |" in md
+    assert "| given | ours | smoke | random 8 px |" in md and "25.00%" in md
+    page = table._repr_html_()
+    assert page.startswith('<table class="kcolor-results">') and "random 8 px" in page
+    assert page.count("<tr") == 1 + 5  # header, paper row, four of ours
+
+
+def test_results_table_rejects_rows_that_are_not_dicts():
+    with pytest.raises(TypeError, match="dict"):
+        plot.ResultsTable({"a": 1.0})
