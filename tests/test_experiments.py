@@ -75,8 +75,8 @@ def test_quick_data_fails_fast_offline(tmp_path):
 def test_npz_data_and_a_short_run_lower_the_loss(tmp_path):
     """The path benchmarks/quality.py takes: arrays from an npz, the profile's steps."""
     rng = np.random.default_rng(1)
-    x = rng.integers(0, 256, size=(64, 8, 8, 3), dtype=np.uint8)
-    x[..., 0] = 200  # a learnable colour cast: reddish everywhere
+    red = np.array([200, 60, 60]) + rng.integers(-10, 11, size=(64, 8, 8, 3))
+    x = red.astype(np.uint8)  # a learnable colour: red everywhere, with a little noise
     np.savez(tmp_path / "tiny.npz", x_train=x, x_test=x[:16])
     train, test = experiments.datasets("03_unet_l2", "smoke", npz=tmp_path / "tiny.npz",
                                        image_size=8)
