@@ -1,0 +1,68 @@
+"""scripts/build_index.py: one page with every notebook's claim, tables and figures."""
+
+import base64
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from PIL import Image
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_index.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("build_index", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((4, 6, 3), (200, 30, 30), np.uint8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_index_collects_claims_tables_figures_and_links(tmp_path):
+    from kcolor import plot
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    table = plot.ResultsTable({"cGAN": {"acc@5%": 0.61, "profile": "smoke"}},
+                              {"cGAN": {"acc@5%": 65.5}}, title="smoke profile, sample")
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 03 · U-Net against the cGAN\n\nbuttons"),
+        new_markdown_cell("**The claim.** The GAN is more vivid.\n\nMore text."),
+        new_code_cell("table", outputs=[new_output(
+            "execute_result", data={"text/html": table._repr_html_(), "text/plain": "t"},
+            execution_count=1)]),
+        new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": _png()})]),
+        new_code_cell("boom", outputs=[new_output("error", ename="E", evalue="x", traceback=[])]),
+    ])
+    nbformat.write(nb, folder / "03_unet_vs_cgan.ipynb")
+    (folder / "timings.json").write_text(json.dumps(
+        {"03_unet_vs_cgan.ipynb": {"seconds": 61.0, "profile": "smoke", "status": "ok"}}))
+
+    out = tmp_path / "index.html"
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(out),
+                                "--figures", str(tmp_path / "figures")]) == 0
+    page = out.read_text()
+    assert "03 · U-Net against the cGAN" in page and "The GAN is more vivid." in page
+    assert "More text." not in page  # only the claim paragraph
+    assert 'class="kcolor-results"' in page and "65.50%" in page and "61.00%" in page
+    assert "profile: smoke" in page and "ran in 61 s" in page
+    assert "1 cell(s) failed" in page
+    assert 'href="notebooks/03_unet_vs_cgan.html"' in page
+    assert (folder / "03_unet_vs_cgan.html").stat().st_size > 1000
+    figure = tmp_path / "figures" / "03_unet_vs_cgan_1.png"
+    assert Image.open(figure).size == (6, 4)
+
+
+def test_index_without_notebooks_says_what_to_run(tmp_path, capsys):
+    assert _load_script().main(["--notebooks", str(tmp_path), "--out",
+                                str(tmp_path / "i.html")]) == 1
+    assert "run_notebooks.py" in capsys.readouterr().out
