@@ -22,6 +22,20 @@ BATCH_NORM_EPSILON = 1e-5
 LEAKY_SLOPE = 0.2
 
 
+@keras.saving.register_keras_serializable(package="kcolor")
+def leaky_relu_after_bias(x):
+    """LeakyReLU (slope 0.2) written as ``max(x, 0.2 x)``: the same function.
+
+    Used where a convolution with a bias feeds the activation directly (no
+    batch norm between them). TensorFlow 2.21's graph optimiser tries to fuse
+    convolution + bias + LeakyReLU on CPU, fails on the gradient
+    (``remapper failed ... LeakyReluGrad``), logs that error in every
+    training run and leaves the graph unfused; ``maximum`` is not fused, so
+    nothing fails and nothing is logged. Measured: same training speed.
+    """
+    return keras.ops.maximum(x, LEAKY_SLOPE * x)
+
+
 def he_normal(seed=None):
     """He et al.'s initialisation as paper A, eq. 3, writes it: ``z / sqrt(n_l / 2)``.
 
@@ -106,7 +120,10 @@ def conv_block(
     if dilation_rate != 1:
         kwargs["dilation_rate"] = dilation_rate
     x = layer_cls(filters, kernel_size, **kwargs)(x)
-    act = activation_layer(activation, name=f"{name}_act" if name else None)
+    if activation == "leaky_relu" and use_bias:
+        act = keras.layers.Activation(leaky_relu_after_bias, name=f"{name}_act" if name else None)
+    else:
+        act = activation_layer(activation, name=f"{name}_act" if name else None)
     bn = batch_norm(name=f"{name}_bn" if name else None) if norm else None
     steps = (bn, act) if order == "conv-norm-act" else (act, bn)
     for layer in steps:
