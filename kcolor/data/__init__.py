@@ -9,8 +9,9 @@ prefetch. Elements are float32 batches ``(L, ab)`` of shapes
 generation).
 
 * ``sample(split, image_size=...)``: the embedded offline data set, crops of
-  nine photos shipped in the scikit-image and matplotlib wheels, split by
-  photo (``SAMPLE_SPLITS``); ``sample_images`` gives the uint8 crops.
+  six photos shipped in the scikit-image and matplotlib wheels, split by
+  region inside every photo (``split_regions``); ``sample_images`` gives the
+  uint8 crops.
 * ``from_arrays(images)``: your uint8 RGB arrays.
 * ``from_directory(path, image_size=...)``: a folder of your photos.
 * ``load(name, split)``: ``"sample"`` or a tensorflow-datasets data set
@@ -27,13 +28,22 @@ Example:
 from kcolor.data.arrays import from_arrays
 from kcolor.data.directory import IMAGE_EXTENSIONS, from_directory, read_directory
 from kcolor.data.pipeline import COLOR_SPACES, images_to_dataset, to_model_tensors
-from kcolor.data.embedded import SAMPLE_PHOTOS, SAMPLE_SPLITS, sample, sample_images
+from kcolor.data.embedded import (
+    SAMPLE_PHOTOS,
+    SAMPLE_SPLITS,
+    sample,
+    sample_boxes,
+    sample_images,
+    split_regions,
+)
 from kcolor.data.tfds import ALIASES, DATASETS, DatasetNotPreparedError, load
 
 __all__ = [
     "load",
     "sample",
     "sample_images",
+    "sample_boxes",
+    "split_regions",
     "from_arrays",
     "from_directory",
     "read_directory",

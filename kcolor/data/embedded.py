@@ -1,22 +1,31 @@
 """The embedded ``"sample"`` data set: crops of photos that ship with the wheels.
 
-Nine colour photographs come inside the scikit-image and matplotlib wheels,
-so this data set needs no network and no download. Crops are cut from them
-deterministically (a seed fixes every crop), with scale jitter and random
-horizontal flips, and resized to any square size. Train and test are split
-BY PHOTOGRAPH: test crops come from photos that no training crop was cut
-from (``SAMPLE_SPLITS``).
+Six colour photographs of natural scenes come inside the scikit-image and
+matplotlib wheels, so this data set needs no network and no download. Crops
+are cut from them deterministically (a seed fixes every crop), with scale
+jitter and random horizontal flips, and resized to any square size.
 
-How a crop is cut (``_cut_crop``): a square whose side is drawn log-uniformly
-between ``max(image_size, 20% of the photo's short side)`` (never more than
-the short side) and the photo's short side, at a uniform random position;
-flipped left-right with probability 1/2; resized with PIL's antialiased
-bilinear filter (after box-shrinking photos much larger than the smallest
-crop, for speed). Nearly flat crops (standard deviation of the green
-channel, a stand-in for luminance, under 4 out of 255) are redrawn, up to 20
-times. Crop ``i`` comes from
-photo ``SAMPLE_SPLITS[split][i % n_photos]``, so every photo gets the same
-number of crops and any prefix of the array mixes all photos.
+Train and test are split BY REGION, inside every photo: each photo is cut
+into a ``SAMPLE_GRID`` x ``SAMPLE_GRID`` grid of tiles, the tiles with
+``(row - col) % SAMPLE_GRID == 1`` (one per row and per column, a quarter of
+the photo) are test tiles and the rest train tiles, and every crop lies
+inside a single tile of its split (``split_regions``), so no test pixel is
+ever seen in training while every test tile (sky, fur, skin, foliage, metal)
+has train tiles of the same photo beside it. The test split therefore
+measures new views of seen scenes, not new scenes (the quick profile, on
+CIFAR-10, measures new scenes).
+
+How a crop is cut (``_cut_crop``): a tile of its split is chosen at random,
+then a square whose side is drawn log-uniformly between ``max(image_size,
+half the tile's short side)`` (never more than that short side) and the
+tile's short side, at a uniform random position inside the tile; flipped
+left-right with probability 1/2; resized with PIL's antialiased bilinear
+filter (after box-shrinking photos much larger than the smallest crop, for
+speed). Nearly flat crops (standard deviation of the green channel, a
+stand-in for luminance, under 4 out of 255) are redrawn, up to 20 times.
+Crop ``i`` comes from photo ``SAMPLE_PHOTOS[i % n_photos]`` in both splits,
+so every photo gets the same number of crops and any prefix of the array
+mixes all photos.
 
 Default counts (``default_count``) keep the uint8 crops at about 25-100 MB:
 2000 train / 400 test crops up to 64 px, 1000 / 200 at 128 px, 500 / 100 at
@@ -34,24 +43,23 @@ import numpy as np
 
 from kcolor.data.pipeline import arrays_to_dataset, check_image_size
 
-# Which photographs each split cuts its crops from. The test photos are a cat
-# indoors (fur, texture) and a rocket launch at dusk (blue sky, steel, lights):
-# different scenes, neither seen in training.
-SAMPLE_SPLITS = {
-    "train": (
-        "astronaut",
-        "coffee",
-        "stereo_motorcycle",
-        "grace_hopper",
-        "immunohistochemistry",
-        "retina",
-        "hubble_deep_field",
-    ),
-    "test": ("chelsea", "rocket"),
-}
-SAMPLE_PHOTOS = SAMPLE_SPLITS["train"] + SAMPLE_SPLITS["test"]
+# The photographs: natural scenes only (people, a cat, a rocket launch at dusk
+# with its blue sky and trees, a cup of coffee, a motorcycle). Microscopy and
+# astronomy photos (immunohistochemistry, retina, hubble_deep_field) were
+# dropped: their colours teach nothing about scenes. Both splits use every
+# photo, in disjoint regions (``split_regions``).
+SAMPLE_PHOTOS = (
+    "astronaut",
+    "chelsea",
+    "coffee",
+    "stereo_motorcycle",
+    "grace_hopper",
+    "rocket",
+)
+SAMPLE_SPLITS = {"train": SAMPLE_PHOTOS, "test": SAMPLE_PHOTOS}
+SAMPLE_GRID = 4  # tiles per side; test tiles: (row - col) % SAMPLE_GRID == 1
 
-_MIN_SCALE = 0.2  # smallest crop side, as a fraction of the photo's short side
+_MIN_SCALE = 0.5  # smallest crop side, as a fraction of the tile's short side
 _MIN_STD = 4.0  # grey-level std (0..255) under which a crop counts as flat
 _MAX_REDRAWS = 20
 _CACHE_ENTRIES = 8
@@ -104,19 +112,65 @@ def default_count(split, image_size):
     return train if split == "train" else train // 5
 
 
-def _cut_crop(photo_image, short, image_size, rng):
-    """Draws one square crop of a PIL image, resized to ``image_size``."""
+def _is_test_tile(row, col):
+    return (row - col) % SAMPLE_GRID == 1
+
+
+def _tile_boxes(width, height, split):
+    """The tiles of a ``width`` x ``height`` image in ``split``, as boxes.
+
+    Boxes are ``(left, top, right, bottom)`` in pixels (right and bottom
+    exclusive), in row-major order; tile edges are ``round(k * size / grid)``.
+    """
+    xs = [int(round(k * width / SAMPLE_GRID)) for k in range(SAMPLE_GRID + 1)]
+    ys = [int(round(k * height / SAMPLE_GRID)) for k in range(SAMPLE_GRID + 1)]
+    want_test = split == "test"
+    return [
+        (xs[col], ys[row], xs[col + 1], ys[row + 1])
+        for row in range(SAMPLE_GRID)
+        for col in range(SAMPLE_GRID)
+        if _is_test_tile(row, col) == want_test
+    ]
+
+
+def split_regions(name, split):
+    """The regions of photo ``name`` that ``split``'s crops are cut from.
+
+    Args:
+        name: one of ``SAMPLE_PHOTOS``.
+        split: ``"train"`` or ``"test"``.
+
+    Returns:
+        list of ``(left, top, right, bottom)`` boxes in the photo's pixels
+        (right and bottom exclusive). The train and test boxes of a photo
+        tile it without overlap.
+    """
+    _check_split(split)
+    height, width = load_photo(name).shape[:2]
+    return _tile_boxes(width, height, split)
+
+
+def _cut_crop(tiles, image_size, rng):
+    """Draws one square crop inside one of ``tiles``, resized to ``image_size``.
+
+    ``tiles`` holds ``(box, image)`` pairs: a tile's box in the photo and the
+    tile cut out as its own PIL image, so that the resize filter never reads
+    a pixel of a neighbouring tile. Returns the crop and its box ``(left,
+    top, right, bottom)`` in the photo's pixels.
+    """
     from PIL import Image
 
-    width, height = photo_image.size
-    low = min(short, max(image_size, int(_MIN_SCALE * short)))
     for _ in range(_MAX_REDRAWS):
+        (t_left, t_top, _, _), tile = tiles[int(rng.integers(len(tiles)))]
+        width, height = tile.size
+        short = min(width, height)
+        low = min(short, max(image_size, int(_MIN_SCALE * short)))
         side = int(round(math.exp(rng.uniform(math.log(low), math.log(short)))))
         side = min(max(side, 1), short)
         left = int(rng.integers(0, width - side + 1))
         top = int(rng.integers(0, height - side + 1))
         flip = bool(rng.random() < 0.5)
-        crop = photo_image.resize(
+        crop = tile.resize(
             (image_size, image_size),
             resample=Image.BILINEAR,
             box=(left, top, left + side, top + side),
@@ -125,33 +179,49 @@ def _cut_crop(photo_image, short, image_size, rng):
         crop = np.asarray(crop)
         if crop[::2, ::2, 1].std() >= _MIN_STD:  # green ~ luminance
             break
-    return crop[:, ::-1] if flip else crop
+    crop = crop[:, ::-1] if flip else crop
+    left, top = left + t_left, top + t_top
+    return crop, (left, top, left + side, top + side)
 
 
-def _reduced(photo_image, image_size):
-    """Box-shrinks a photo by the integer factor its smallest crop allows.
+def _reduction(photo_shape, image_size):
+    """The integer box-shrink factor a photo's smallest crop allows.
 
     Every crop is then still at least ``image_size`` wide, but resizing reads
-    far fewer pixels (``retina`` is 1411 px wide): the sample set builds
-    several times faster and looks the same.
+    far fewer pixels: the sample set builds several times faster and looks
+    the same.
     """
-    short = min(photo_image.size)
-    factor = max(1, max(image_size, int(_MIN_SCALE * short)) // image_size)
-    return photo_image.reduce(factor) if factor > 1 else photo_image
+    tile_short = min(photo_shape[:2]) // SAMPLE_GRID
+    return max(1, max(image_size, int(_MIN_SCALE * tile_short)) // image_size)
 
 
 def _build_crops(split, image_size, count, seed):
+    """The crops of a split and their boxes (in the full-size photos)."""
     from PIL import Image
 
-    photos = SAMPLE_SPLITS[split]
+    photos = SAMPLE_PHOTOS
     rng = np.random.default_rng([int(seed), sorted(SAMPLE_SPLITS).index(split)])
-    pil = {name: _reduced(Image.fromarray(load_photo(name)), image_size) for name in photos}
+    prepared = {}
+    for name in photos:
+        photo = load_photo(name)
+        factor = _reduction(photo.shape, image_size)
+        image = Image.fromarray(photo)
+        if factor > 1:
+            image = image.reduce(factor)
+        # Tiles of the reduced image, shrunk inwards so that ``* factor`` maps
+        # them back inside the full-size tiles.
+        boxes = [
+            (-(-left // factor), -(-top // factor), right // factor, bottom // factor)
+            for left, top, right, bottom in _tile_boxes(photo.shape[1], photo.shape[0], split)
+        ]
+        prepared[name] = ([(box, image.crop(box)) for box in boxes], factor)
     crops = np.empty((count, image_size, image_size, 3), dtype=np.uint8)
+    boxes = np.empty((count, 4), dtype=np.int32)
     for i in range(count):
-        name = photos[i % len(photos)]
-        image = pil[name]
-        crops[i] = _cut_crop(image, min(image.size), image_size, rng)
-    return crops
+        tiles, factor = prepared[photos[i % len(photos)]]
+        crops[i], box = _cut_crop(tiles, image_size, rng)
+        boxes[i] = [v * factor for v in box]
+    return crops, boxes
 
 
 def _check_count(count):
@@ -171,8 +241,8 @@ def sample_images(split="train", *, image_size=64, count=None, seed=0):
     combinations), so repeated calls are instant.
 
     Args:
-        split: ``"train"`` or ``"test"`` (different source photographs:
-            ``SAMPLE_SPLITS``).
+        split: ``"train"`` or ``"test"`` (disjoint regions of the same
+            photographs: ``split_regions``).
         image_size: side of the square crops, any positive integer.
         count: number of crops; None for ``default_count(split, image_size)``.
         seed: fixes every crop; the same seed gives the same array (None
@@ -181,7 +251,7 @@ def sample_images(split="train", *, image_size=64, count=None, seed=0):
     Returns:
         uint8 array of shape (count, image_size, image_size, 3) (a copy, yours
         to modify). Crop ``i`` comes from photo
-        ``SAMPLE_SPLITS[split][i % len(SAMPLE_SPLITS[split])]``.
+        ``SAMPLE_PHOTOS[i % len(SAMPLE_PHOTOS)]`` (``sample_boxes`` says where).
 
     Example:
 
@@ -189,6 +259,10 @@ def sample_images(split="train", *, image_size=64, count=None, seed=0):
     >>> crops.shape, crops.dtype
     ((8, 32, 32, 3), dtype('uint8'))
     """
+    return _cached(split, image_size, count, seed)[0].copy()
+
+
+def _cached(split, image_size, count, seed):
     _check_split(split)
     image_size = check_image_size(image_size, required=True)
     count = _check_count(count)
@@ -199,12 +273,24 @@ def sample_images(split="train", *, image_size=64, count=None, seed=0):
     if key in _CROP_CACHE:
         _CROP_CACHE.move_to_end(key)
     else:
-        crops = _build_crops(split, image_size, count, seed)
+        crops, boxes = _build_crops(split, image_size, count, seed)
         crops.flags.writeable = False
-        _CROP_CACHE[key] = crops
+        boxes.flags.writeable = False
+        _CROP_CACHE[key] = (crops, boxes)
         while len(_CROP_CACHE) > _CACHE_ENTRIES:
             _CROP_CACHE.popitem(last=False)
-    return _CROP_CACHE[key].copy()
+    return _CROP_CACHE[key]
+
+
+def sample_boxes(split="train", *, image_size=64, count=None, seed=0):
+    """Where each crop of ``sample_images`` (same arguments) was cut from.
+
+    Returns:
+        int32 array (count, 4) of ``(left, top, right, bottom)`` boxes in the
+        full-size photo ``SAMPLE_PHOTOS[i % len(SAMPLE_PHOTOS)]``, each inside
+        one of ``split_regions(photo, split)``.
+    """
+    return _cached(split, image_size, count, seed)[1].copy()
 
 
 def sample(
@@ -220,10 +306,12 @@ def sample(
 ):
     """The embedded, offline sample data set as batches of ``(L, ab)``.
 
-    Crops of nine colour photographs shipped inside the scikit-image and
+    Crops of six colour photographs shipped inside the scikit-image and
     matplotlib wheels (see the module docstring and ``data/README.md``),
-    split into train and test by photograph. The smoke profile of every
-    notebook trains on it.
+    split into train and test by region inside every photo (a grid of tiles,
+    ``split_regions``). The test split measures new views of seen scenes, not
+    new scenes (the quick profile, on CIFAR-10, measures new scenes). The
+    smoke profile of every notebook trains on it.
 
     Args:
         split: ``"train"`` or ``"test"``.
@@ -263,4 +351,13 @@ def sample(
     )
 
 
-__all__ = ["sample", "sample_images", "SAMPLE_SPLITS", "SAMPLE_PHOTOS", "load_photo"]
+__all__ = [
+    "sample",
+    "sample_images",
+    "sample_boxes",
+    "split_regions",
+    "SAMPLE_SPLITS",
+    "SAMPLE_PHOTOS",
+    "SAMPLE_GRID",
+    "load_photo",
+]
