@@ -41,37 +41,56 @@ def test_every_sample_photo_loads_offline_as_colour():
         assert photo.dtype == np.uint8 and photo.ndim == 3 and photo.shape[-1] == 3, name
         assert min(photo.shape[:2]) >= 256, name
         assert np.abs(photo[..., 0].astype(int) - photo[..., 2]).max() > 0, name  # colour
-    assert len(data.SAMPLE_PHOTOS) == 9
+    assert len(data.SAMPLE_PHOTOS) == 6
+    assert data.SAMPLE_SPLITS["train"] == data.SAMPLE_SPLITS["test"] == data.SAMPLE_PHOTOS
 
 
-def test_sample_splits_are_disjoint_by_photo():
-    train, test = set(data.SAMPLE_SPLITS["train"]), set(data.SAMPLE_SPLITS["test"])
-    assert not train & test
-    assert train | test == set(data.SAMPLE_PHOTOS)
-    assert 2 <= len(test) <= 3 and len(train) >= 5
+def test_sample_regions_tile_every_photo_without_overlap():
+    for name in data.SAMPLE_PHOTOS:
+        height, width = embedded.load_photo(name).shape[:2]
+        cover = np.zeros((height, width), int)
+        for split in ("train", "test"):
+            boxes = data.split_regions(name, split)
+            assert boxes, (name, split)  # every photo is in both splits
+            for left, top, right, bottom in boxes:
+                cover[top:bottom, left:right] += 1
+        assert (cover == 1).all(), name  # disjoint, and together the whole photo
+        test_rows = {top for _, top, _, _ in data.split_regions(name, "test")}
+        assert len(test_rows) == embedded.SAMPLE_GRID  # a test tile in every row (sky too)
 
 
-def test_test_crops_come_only_from_test_photos(monkeypatch):
-    # Replace each photo by a textured image of one unique hue, then check
-    # that every crop of each split has the hue of a photo of that split.
-    hues = {name: i / len(data.SAMPLE_PHOTOS) for i, name in enumerate(data.SAMPLE_PHOTOS)}
+@pytest.mark.parametrize("size", [16, 32, 100])
+def test_sample_crops_lie_inside_their_split_regions(size):
+    for split in ("train", "test"):
+        boxes = data.sample_boxes(split, image_size=size, count=60, seed=3)
+        for i, (left, top, right, bottom) in enumerate(boxes):
+            name = data.SAMPLE_PHOTOS[i % len(data.SAMPLE_PHOTOS)]
+            assert right - left == bottom - top > 0
+            assert any(
+                l <= left and t <= top and right <= r and bottom <= b
+                for l, t, r, b in data.split_regions(name, split)
+            ), (split, i, name)
+
+
+def test_test_crops_read_no_train_pixel(monkeypatch):
+    # Paint each photo's train tiles red and test tiles blue (textured): no
+    # crop of either split may hold a pixel of the other colour.
     rng = np.random.default_rng(0)
 
     def fake_photo(name):
-        hsv = np.empty((300, 400, 3))
-        hsv[..., 0] = hues[name]
-        hsv[..., 1] = 0.9
-        hsv[..., 2] = rng.uniform(0.4, 0.9, (300, 400))  # texture, not flat
-        return (skcolor.hsv2rgb(hsv) * 255).round().astype(np.uint8)
+        photo = np.zeros((300 + 10 * len(name), 400, 3), np.uint8)
+        texture = rng.integers(120, 250, photo.shape[:2])
+        for split, channel in (("train", 0), ("test", 2)):
+            for left, top, right, bottom in embedded._tile_boxes(400, photo.shape[0], split):
+                photo[top:bottom, left:right, channel] = texture[top:bottom, left:right]
+        return photo
 
     monkeypatch.setattr(embedded, "load_photo", fake_photo)
     monkeypatch.setattr(embedded, "_CROP_CACHE", type(embedded._CROP_CACHE)())
-    for split, photos in data.SAMPLE_SPLITS.items():
-        crops = data.sample_images(split, image_size=16, count=3 * len(photos), seed=5)
-        crop_hues = skcolor.rgb2hsv(crops).reshape(len(crops), -1, 3)[..., 0].mean(axis=1)
-        for i, hue in enumerate(crop_hues):
-            nearest = min(hues, key=lambda name: abs(hues[name] - hue))
-            assert nearest == photos[i % len(photos)], (split, i)
+    for split, own, other in (("train", 0, 2), ("test", 2, 0)):
+        crops = data.sample_images(split, image_size=16, count=48, seed=5)
+        assert crops[..., other].max() == 0, split
+        assert crops[..., own].min() > 0, split
 
 
 @pytest.mark.parametrize("size, count", [(32, 12), (64, 8), (128, 4), (256, 2), (45, 3)])
@@ -517,3 +536,19 @@ def test_load_sample_goes_to_sample():
     L_ref, ab_ref = _batches(data.sample("test", image_size=16, batch_size=8))
     np.testing.assert_array_equal(L, L_ref)
     np.testing.assert_array_equal(ab, ab_ref)
+
+
+def test_fit_on_a_sample_dataset_does_not_warn_about_shuffle():
+    import warnings
+
+    from kcolor import models
+    from kcolor.backend import keras
+    from kcolor.colorizers import Colorizer
+
+    model = Colorizer(models.unet(16, width=0.125, seed=0), loss="l2")
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    train = data.sample("train", image_size=16, count=8, batch_size=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(train, epochs=1, verbose=0)
+    assert not [w for w in caught if "shuffle" in str(w.message)]
