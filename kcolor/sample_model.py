@@ -8,9 +8,9 @@ It lets a new user colourise a photo before training anything::
 or ``python -m kcolor colorize photo.jpg --model sample --out coloured/``.
 
 What it is (honestly): a quarter-width U-Net (paper B section 3.1, at most 128 filters) at 64 px
-trained with the L1 loss (paper C) on the crops of the seven training photos
-of ``kcolor.data.sample`` on a CPU. Seven photos teach it little about the
-world: expect plausible skin, sky and foliage tints, and sepia elsewhere. It
+trained with the L1 loss (paper C) on the train regions of the six photos of
+``kcolor.data.sample`` on a CPU. Six photos teach it little about the world:
+expect plausible skin, sky and foliage tints, and sepia elsewhere. It
 is a demonstration of the pipeline, not of what the papers' models reach on
 CIFAR-10 or Places365 (train those with the notebooks' ``full`` profile).
 
