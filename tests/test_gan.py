@@ -604,8 +604,8 @@ def test_cgan_beats_untrained_and_is_more_colourful_than_l2():
     more colourful than the L2 U-Net trained on the same batches.
 
     One epoch of 320 crops (20 steps). Measured when train and test crops came
-    from different photographs (the sample set is now split by region): longer runs on this tiny set memorise the training photos'
-    colours and the test MAE of both models rises again (measured: after 3 to 4
+    from different photographs (the sample set is now split by region): longer
+    runs on this tiny set memorised the training photos' colours and the test MAE of both models rises again (measured: after 3 to 4
     epochs); equal wall time would give L2 three times the steps, with the same
     effect. The untrained U-Net predicts ab close to 0, i.e. grey.
     """
