@@ -49,7 +49,10 @@ def main(argv=None):
         *parents, leaf = key.split(".")
         for part in parents:
             node = node.setdefault(part, {})
-        node[leaf] = json.loads(value) if value[:1] in "-0123456789[{tfn" else value
+        try:
+            node[leaf] = json.loads(value)  # numbers, true/false/null, lists
+        except json.JSONDecodeError:
+            node[leaf] = value  # a plain string
     for name in args.names:
         kcolor.experiments.config(name, args.profile, overrides.get(name))  # fail fast
     out = Path(args.out)
@@ -61,7 +64,9 @@ def main(argv=None):
         changes = overrides.get(name)
         train, test = kcolor.experiments.datasets(name, args.profile, npz=args.npz,
                                                   seed=args.seed, overrides=changes)
-        model = kcolor.experiments.build(name, args.profile, seed=args.seed, overrides=changes)
+        start_from = kcolor.experiments.config(name, args.profile, changes).get("warm_start")
+        model = kcolor.experiments.build(name, args.profile, seed=args.seed, overrides=changes,
+                                         warm_start=models.get(start_from))
         print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
         history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)

@@ -69,7 +69,7 @@ _EXPERIMENTS = {
         "optimizer": dict(_PAPER_B_ADAM),
         "schedule": "constant",
         "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 6,
+            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
                       "steps_per_epoch": 60, "augment": True,
                       "generator": {"width": 0.25}, "schedule": "cosine",
                       "optimizer": {"learning_rate": 2e-3, "beta_1": 0.9}},
@@ -97,7 +97,7 @@ _EXPERIMENTS = {
         "d_optimizer": dict(_PAPER_B_ADAM),
         "schedule": "constant",
         "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 6,
+            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
                       "steps_per_epoch": 60, "augment": True,
                       "generator": {"width": 0.25},
                       "discriminator": {"builder": "patchgan", "width": 0.25},
@@ -205,6 +205,7 @@ def config(name, profile="smoke", overrides=None):
     base.setdefault("augment", False)
     base.setdefault("epochs", None)
     base.setdefault("steps_per_epoch", None)
+    base.setdefault("warm_start", None)
     cfg = _merge(base, _EXPERIMENTS[name]["profiles"][profile])
     unknown = sorted(set(overrides or {}) - set(cfg))
     if unknown:
@@ -240,7 +241,7 @@ def total_steps(cfg):
     return cfg["steps_per_epoch"] * cfg["epochs"]
 
 
-def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None):
+def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, warm_start=None):
     """Builds and compiles the model of one experiment in one profile.
 
     Args:
@@ -250,6 +251,10 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None):
             for a test).
         seed: seeds the initial weights and the GAN's noise.
         overrides: changes to the profile's settings (see ``config``).
+        warm_start: a trained model whose network has the generator's shape
+            (a ``Colorizer`` or a ``keras.Model``): the generator starts from
+            its weights. Profiles whose config names ``warm_start`` (the
+            experiment to start from) expect it; see ``needs_warm_start``.
 
     Returns:
         A compiled ``kcolor.Colorizer`` or ``kcolor.CGAN`` (...), ready for
@@ -269,6 +274,13 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None):
     if cfg["schedule"] == "cosine" and schedule_steps is None:
         raise ValueError(f"{name} ({profile}): a cosine schedule needs steps_per_epoch.")
     generator = _network(cfg["generator"], size, seed)
+    if cfg.get("warm_start") and warm_start is None:
+        raise ValueError(
+            f"{name} ({profile}) starts from a trained {cfg['warm_start']}: pass "
+            f"build(..., warm_start=<the trained {cfg['warm_start']} model>)."
+        )
+    if warm_start is not None:
+        generator.set_weights(getattr(warm_start, "network", warm_start).get_weights())
     optimizer = _optimizer(cfg["optimizer"], schedule_steps)
     if cfg["family"] == "Colorizer":
         model = kcolor.Colorizer(generator, loss=cfg["loss"])
