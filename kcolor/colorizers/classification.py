@@ -14,6 +14,7 @@ import warnings
 
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.colorizers import scaling
 from kcolor.colorizers.regression import compile_from_config
 from kcolor.quantize import DECODE_METHODS, DEFAULT_T, GamutBins, UniformBins
 
@@ -192,10 +193,8 @@ class ClassColorizer(keras.Model):
             logits = self.logits(L, training=True)
             loss, accuracy = self.compute_class_loss(ab, logits)
             total = loss + ops.sum(self.losses) if self.losses else loss
-            # tf.distribute: this replica's share of the global-batch mean
-            # (the optimiser sums the replicas' gradients); mixed_float16:
-            # the LossScaleOptimizer's scale (Keras wraps the optimiser).
-            scaled = self.optimizer.scale_loss(losses.replica_share(total))
+            # tf.distribute: this replica's share; mixed_float16: the loss scale.
+            scaled = scaling.loss_to_differentiate(self.optimizer, total)
         gradients = tape.gradient(scaled, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
         self.loss_tracker.update_state(loss)
