@@ -820,6 +820,28 @@ class Colorfulness(_StatMetric):
         return {**super().get_config(), "of": self.of}
 
 
+@keras.saving.register_keras_serializable(package="kcolor")
+class LastValue(keras.metrics.Metric):
+    """The last finite value it was given (``g_grad_norm`` of each batch).
+
+    A non-finite value (a ``mixed_float16`` step that overflowed and was
+    skipped) keeps the previous one.
+    """
+
+    def __init__(self, name="last_value", dtype="float32"):
+        super().__init__(name=name, dtype=dtype)
+        # "mean": every replica holds the same value; a sum would multiply it.
+        self.value = self.add_variable(shape=(), initializer="zeros", name="value",
+                                       aggregation="mean")
+
+    def update_state(self, value):
+        value = ops.cast(value, self.dtype)
+        self.value.assign(ops.where(ops.isfinite(value), value, self.value))
+
+    def result(self):
+        return ops.convert_to_tensor(self.value)
+
+
 __all__ = [
     "SCORE_KEYS",
     "accuracy_at",
@@ -845,4 +867,5 @@ __all__ = [
     "PSNR",
     "SSIM",
     "Colorfulness",
+    "LastValue",
 ]

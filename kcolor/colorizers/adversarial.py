@@ -1,26 +1,18 @@
 """The train step every GAN in kcolor shares: pix2pix's, written once.
 
-One step updates the discriminator D, then the generator G (Isola et al.,
-"Image-to-Image Translation with Conditional Adversarial Networks", 2017,
-eq. 1 to 4; paper B, eq. 1 to 8):
+One step updates the discriminator D on real pairs ``(x, y)`` and
+generated pairs ``(x, G(x, z))``, then the generator G on its adversarial
+term plus the weighted L1 / L2 distances to ``y`` (Isola et al., 2017,
+eq. 1 to 4; paper B, eq. 1 to 8).
 
-1. D minimises its loss on real pairs ``(x, y)`` and generated pairs
-   ``(x, G(x, z))`` (``d_steps`` times, fresh fakes each time);
-2. G minimises ``adversarial_weight * adversarial term + l1_weight *
-   E|y - G(x, z)| + l2_weight * E(y - G(x, z))^2`` (``g_steps`` times).
-
-A family (``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``, each in its own file)
-subclasses ``AdversarialColorizer`` and writes its two loss functions,
-``discriminator_loss(x, y, fake)`` (a dict with ``"d_loss"`` and anything
-else to log) and ``generator_loss(x, fake)`` (a dict with
-``"g_adv_loss"``); it may also override ``update_discriminator`` (CGAN's
-margin, WGAN's clipping), ``default_optimizers`` and ``family_logs`` (the
-names of its extra logged values). No family writes a train step.
-
-Several devices and ``mixed_float16``: the step calls
-``kcolor.colorizers.scaling`` at the points where they matter (the loss to
-differentiate, the gradient norm); on one device in float32 those calls are
-the identity.
+A family (``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``, one file each) writes
+its two loss functions, ``discriminator_loss(x, y, fake)`` (a dict with
+``"d_loss"`` and whatever else it logs) and ``generator_loss(x, fake)`` (a
+dict with ``"g_adv_loss"``); it may override ``update_discriminator``
+(CGAN's margin, WGAN's clipping), ``default_optimizers`` and
+``family_logs`` (the names of its extra logged values). No family writes a
+train step. What several devices and ``mixed_float16`` add is in
+``kcolor.colorizers.scaling``, called at two named points.
 
 Reference:
     A: Koo, sections 3.2 and 5.2. B: Nazeri et al., sections 2 and 3.3.
@@ -32,30 +24,9 @@ import numpy as np
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras, tf
 from kcolor.colorizers import gan_inputs, scaling
+from kcolor.metrics import LastValue
 
 ops = keras.ops
-
-
-@keras.saving.register_keras_serializable(package="kcolor")
-class LastValue(keras.metrics.Metric):
-    """The last finite value it was given (``g_grad_norm`` of each batch).
-
-    A non-finite value (a ``mixed_float16`` step that overflowed and was
-    skipped) keeps the previous one.
-    """
-
-    def __init__(self, name="last_value", dtype="float32"):
-        super().__init__(name=name, dtype=dtype)
-        # "mean": every replica holds the same value; a sum would multiply it.
-        self.value = self.add_variable(shape=(), initializer="zeros", name="value",
-                                       aggregation="mean")
-
-    def update_state(self, value):
-        value = ops.cast(value, self.dtype)
-        self.value.assign(ops.where(ops.isfinite(value), value, self.value))
-
-    def result(self):
-        return ops.convert_to_tensor(self.value)
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
@@ -63,30 +34,26 @@ class AdversarialColorizer(keras.Model):
     """The shared GAN step; subclass it with two loss functions, don't call it.
 
     Args:
-        generator: a built ``keras.Model``. Conditional: L ``(H, W, 1)`` ->
-            ab ``(H, W, 2)`` (2 input channels with ``noise="input"``; inputs
-            ``[L, z]`` with ``noise_dim``). Unconditional: z -> image.
-        discriminator: a built ``keras.Model`` on ``concat(L, ab)``
-            (conditional) or on the image, returning logits of any shape.
+        generator: a built ``keras.Model``: L ``(H, W, 1)`` -> ab ``(H, W, 2)``
+            (``[L, z]`` with a noise vector; z -> image when unconditional).
+        discriminator: a built ``keras.Model`` on ``concat(L, ab)`` (or the
+            image when unconditional), returning logits of any shape.
         conditional: ``False`` trains an unconditional generator (paper D,
-            section 3) on images ``x``, or on ``(x, ...)`` tuples whose first
-            item is the image batch.
-        noise: ``"dropout"`` (default; pix2pix: the generator's own Dropout
-            layers, in training mode, are the noise; ``None`` is the same)
-            or ``"input"`` (a plane of N(0, 1) noise concatenated to L).
-        noise_dim: length of ``z ~ N(0, 1)`` for a generator taking ``[L, z]``
-            (paper A, 3.2.1) or ``z``; read from the generator when ``None``.
+            section 3) on images, or on tuples whose first item is the images.
+        noise: ``"dropout"`` (default; pix2pix: G's own Dropout layers are the
+            noise; ``None`` is the same) or ``"input"`` (an N(0, 1) plane
+            concatenated to L: G takes 2 channels).
+        noise_dim: length of ``z ~ N(0, 1)`` (paper A, 3.2.1); read from the
+            generator's inputs when ``None``.
         l1_weight: weight of ``E |ab - G(L)|`` in G's loss (paper B, eq. 6: 100).
         l2_weight: weight of ``E (ab - G(L))^2`` (paper C).
         adversarial_weight: weight of the adversarial term (paper C's lambda_1).
-        d_steps: discriminator steps per train step (WGAN's n_critic).
-        g_steps: generator steps per train step (paper B's code runs 2).
+        d_steps, g_steps: D and G updates per train step (WGAN's n_critic: 5).
         seed: seed of the step's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.Model`` arguments (``name``, ...).
 
-    Logs ``d_loss``, ``g_loss``, ``g_adv_loss``, ``l1`` and ``l2`` (on ab,
-    conditional), ``g_grad_norm`` (the global norm of G's gradient, paper A,
-    5.2) and the family's own values.
+    Logs ``d_loss``, ``g_loss``, ``g_adv_loss``, ``l1`` and ``l2`` (on ab),
+    ``g_grad_norm`` (G's gradient norm, paper A, 5.2) and the family's own.
 
     Example:
         >>> gan = kcolor.CGAN(kcolor.models.unet(32), kcolor.models.patchgan(32),
@@ -96,7 +63,7 @@ class AdversarialColorizer(keras.Model):
 
     Reference:
         Isola et al., "Image-to-Image Translation with Conditional
-        Adversarial Networks", 2017, section 3 and eq. 4.
+        Adversarial Networks", 2017, section 3.
     """
 
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
@@ -123,7 +90,7 @@ class AdversarialColorizer(keras.Model):
     # --- the shared step ---------------------------------------------------------
     def train_step(self, data):
         """``d_steps`` discriminator updates, then ``g_steps`` generator updates."""
-        x, y = self.condition_and_target(data)  # (L, ab), or (None, images)
+        x, y = gan_inputs.condition_and_target(data, self.conditional)  # (L, ab) or (None, x)
 
         # 1. D: tell real pairs (x, y) from generated ones (x, G(x, z)).
         for _ in range(self.d_steps):
@@ -148,7 +115,7 @@ class AdversarialColorizer(keras.Model):
 
     def test_step(self, data):
         """The same losses on held-out data, no updates."""
-        x, y = self.condition_and_target(data)
+        x, y = gan_inputs.condition_and_target(data, self.conditional)
         fake = self.generator(self.generator_inputs(x, y), training=False)
         d_logs = self.discriminator_loss(x, y, fake, training=False)
         return self.record({**d_logs, **self.generator_objective(x, y, fake, training=False)})
@@ -199,21 +166,6 @@ class AdversarialColorizer(keras.Model):
         outputs = self.discriminator(self.discriminator_inputs(x, colours), training=training)
         return keras.tree.map_structure(lambda t: ops.cast(t, "float32"), outputs)
 
-    def condition_and_target(self, data):
-        """A batch -> ``(L, ab)``, or ``(None, images)`` when unconditional."""
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
-            x, y = x  # fit(x=(L, ab))
-        if not self.conditional:
-            return None, (x[0] if isinstance(x, (tuple, list)) else x)
-        if y is None:
-            raise ValueError(
-                "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
-                "fit(L, ab); got L alone. For generation without a condition build the model "
-                "with conditional=False."
-            )
-        return x, y
-
     def generator_inputs(self, x, y):
         """What G eats: L, ``concat(L, noise plane)``, ``[L, z]`` or ``z``."""
         if not self.conditional or self.noise_shape:
@@ -228,21 +180,15 @@ class AdversarialColorizer(keras.Model):
     # --- compile, logs, inference, config -----------------------------------------
     def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None,
                 steps_per_execution=1, run_eagerly=False, auto_scale_loss=True, **kwargs):
-        """One optimiser per network; ``None`` takes the family's default.
+        """One optimiser per network (two objects; ``None``: the family's default).
 
-        Args:
-            g_optimizer, d_optimizer: instances, names or configs (two objects).
-            jit_compile: XLA; ``None``: ``kcolor.backend.default_jit_compile()``.
-            steps_per_execution, run_eagerly: as in ``keras.Model.compile``.
-            auto_scale_loss: under ``mixed_float16``, wrap each optimiser in
-                a ``keras.optimizers.LossScaleOptimizer`` (dynamic scaling).
+        ``jit_compile=None`` uses ``kcolor.backend.default_jit_compile()``;
+        ``auto_scale_loss`` wraps the optimisers for ``mixed_float16``.
         """
-        if "optimizer" in kwargs:
-            raise ValueError("A GAN has two optimisers: use compile(g_optimizer=..., "
-                             "d_optimizer=...).")
         if kwargs:
-            raise TypeError(f"{type(self).__name__}.compile() got unexpected arguments "
-                            f"{sorted(kwargs)}; the losses are constructor options.")
+            raise (ValueError if "optimizer" in kwargs else TypeError)(
+                f"{type(self).__name__}.compile() got {sorted(kwargs)}: a GAN has two optimisers, "
+                "compile(g_optimizer=..., d_optimizer=...); its losses are constructor options.")
         default_g, default_d = self.default_optimizers()
         g_optimizer = keras.optimizers.get(default_g if g_optimizer is None else g_optimizer)
         d_optimizer = keras.optimizers.get(default_d if d_optimizer is None else d_optimizer)
@@ -254,10 +200,9 @@ class AdversarialColorizer(keras.Model):
             d_optimizer=keras.optimizers.serialize(d_optimizer), jit_compile=jit_compile,
             steps_per_execution=steps_per_execution, run_eagerly=run_eagerly,
             auto_scale_loss=auto_scale_loss)
-        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16":
-            scaled = keras.optimizers.LossScaleOptimizer
-            g_optimizer = g_optimizer if isinstance(g_optimizer, scaled) else scaled(g_optimizer)
-            d_optimizer = d_optimizer if isinstance(d_optimizer, scaled) else scaled(d_optimizer)
+        if auto_scale_loss:
+            g_optimizer = scaling.with_loss_scaling(g_optimizer, self.dtype_policy)
+            d_optimizer = scaling.with_loss_scaling(d_optimizer, self.dtype_policy)
         super().compile(jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
                         steps_per_execution=steps_per_execution, run_eagerly=run_eagerly)
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
@@ -269,7 +214,7 @@ class AdversarialColorizer(keras.Model):
         names = ["d_loss", "g_loss", "g_adv_loss"] + (["l1", "l2"] if self.conditional else [])
         self.trackers = {name: keras.metrics.Mean(name=name)
                          for name in names + list(self.family_logs())}
-        self.trackers["g_grad_norm"] = LastValue(name="g_grad_norm")
+        self.trackers["g_grad_norm"] = LastValue(name="g_grad_norm")  # each batch's own
 
     @property
     def metrics(self):
@@ -278,12 +223,10 @@ class AdversarialColorizer(keras.Model):
 
     def record(self, logs):
         """Updates the tracker of every logged value; returns their results."""
-        results = {}
-        for name, value in logs.items():
-            if name in self.trackers:
-                self.trackers[name].update_state(value)
-                results[name] = self.trackers[name].result()
-        return results
+        logged = [name for name in logs if name in self.trackers]
+        for name in logged:
+            self.trackers[name].update_state(logs[name])
+        return {name: self.trackers[name].result() for name in logged}
 
     def get_compile_config(self):
         return dict(getattr(self, "_gan_compile_config", {}))
@@ -299,10 +242,6 @@ class AdversarialColorizer(keras.Model):
         if self.conditional:
             inputs = self.generator_inputs(inputs, inputs)
         return self.generator(inputs, training=training)
-
-    def predict_step(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return self(x, training=False)
 
     def generate(self, n, batch_size=32, seed=None):
         """``n`` samples ``(n, *image_shape)`` of an unconditional generator (z from ``seed``)."""
@@ -331,4 +270,4 @@ class AdversarialColorizer(keras.Model):
         return cls(**config)
 
 
-__all__ = ["AdversarialColorizer", "LastValue"]
+__all__ = ["AdversarialColorizer"]

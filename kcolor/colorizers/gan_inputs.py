@@ -31,6 +31,22 @@ def output_shapes(model):
     return [tuple(t.shape) for t in outputs] if outputs else None
 
 
+def condition_and_target(data, conditional):
+    """A batch -> ``(L, ab)``, or ``(None, images)`` when unconditional."""
+    x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+    if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+        x, y = x  # fit(x=(L, ab))
+    if not conditional:
+        return None, (x[0] if isinstance(x, (tuple, list)) else x)
+    if y is None:
+        raise ValueError(
+            "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
+            "fit(L, ab); got L alone. For generation without a condition build the model "
+            "with conditional=False."
+        )
+    return x, y
+
+
 def check_options(generator, discriminator, *, conditional, noise, noise_dim, weights, steps):
     """Raises ``ValueError`` / ``TypeError`` for options that cannot train."""
     if noise not in NOISE_MODES:
@@ -149,4 +165,4 @@ def noise_shape(generator, discriminator, *, conditional, noise, noise_dim):
     return shape
 
 
-__all__ = ["NOISE_MODES", "check_options", "noise_shape", "input_shapes", "output_shapes"]
+__all__ = ["NOISE_MODES", "condition_and_target", "check_options", "noise_shape", "input_shapes", "output_shapes"]

@@ -4,6 +4,8 @@ Every colorizer's train step reads like one device in float32; what
 several devices (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) and
 ``mixed_float16`` need is here, behind a few named calls:
 
+* ``with_loss_scaling(optimizer, policy)``: in ``compile``, the optimiser
+  wrapped for dynamic loss scaling under ``mixed_float16``.
 * ``loss_to_differentiate(optimizer, loss)``: before ``tape.gradient``,
   this replica's share of the global-batch mean, times the optimiser's loss
   scale (``LossScaleOptimizer``; 1 otherwise). ``optimizer.apply``
@@ -58,6 +60,19 @@ def replica_share(loss):
 def loss_to_differentiate(optimizer, loss):
     """``replica_share(loss)`` times ``optimizer``'s loss scale (if any)."""
     return optimizer.scale_loss(replica_share(loss))
+
+
+def with_loss_scaling(optimizer, policy):
+    """``optimizer`` in a ``LossScaleOptimizer`` when ``policy`` computes in float16.
+
+    Keras's rule (``Trainer.compile``): float16 gradients underflow without
+    dynamic loss scaling (a step that overflows is skipped and the scale
+    halved); bfloat16 has float32's range and needs none.
+    """
+    scaled = keras.optimizers.LossScaleOptimizer
+    if policy.compute_dtype != "float16" or isinstance(optimizer, scaled):
+        return optimizer
+    return scaled(optimizer)
 
 
 def _all_reduce(reduction, values):
@@ -128,6 +143,7 @@ def apply_if(optimizer, update, grads, variables):
 __all__ = [
     "num_replicas",
     "replica_share",
+    "with_loss_scaling",
     "loss_to_differentiate",
     "gradient_norm",
     "global_mean",
