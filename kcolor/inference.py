@@ -241,9 +241,9 @@ def check_colorizer(model, name="model"):
 
 def _predict_ab(model, L):
     # The same model handling as kcolor.metrics.evaluate and kcolor.plot.compare.
-    from kcolor.metrics import _predictor
+    from kcolor.metrics import predictor
 
-    out = _predictor(model)(L, None)
+    out = predictor(model)(L, None)
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32)
 
 

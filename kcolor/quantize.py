@@ -48,7 +48,7 @@ import math
 import numpy as np
 
 from kcolor.backend import keras
-from kcolor.color import AB_SCALE, rgb_to_lab
+from kcolor.color import AB_SCALE, rgb_to_lab, split_l_ab
 
 ops = keras.ops
 
@@ -143,10 +143,8 @@ def _ab_batches(data):
             f"images, got {type(data).__name__}."
         ) from None
     for element in iterator:
-        if isinstance(element, (tuple, list)):
-            if len(element) < 2:
-                raise ValueError("dataset elements must be (L, ab) pairs.")
-            element = element[1]
+        if isinstance(element, (tuple, list, dict)):
+            element = split_l_ab(element)[1]
         yield from _ab_batches(np.asarray(element))
 
 
