@@ -49,7 +49,10 @@ def _name(source):
 
 
 def read_image(path):
-    """Reads an image file into ``(rgb, alpha)`` floats in [0, 1].
+    """Reads an image file to colourise into ``(rgb, alpha)`` floats in [0, 1].
+
+    Any photo, grey included, at its own size (training photos are read by
+    ``kcolor.data.directory.read_training_photo`` instead: colour, square, uint8).
 
     ``rgb`` has shape (H, W, 3); ``alpha`` is (H, W) or None. JPEG EXIF
     orientation is applied. The file is only read, never modified.
