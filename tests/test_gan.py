@@ -180,6 +180,7 @@ def test_compile_defaults_per_family():
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert np.isclose(float(optimizer.learning_rate), 2e-4) and optimizer.beta_1 == 0.5
     assert cgan.g_optimizer is not cgan.d_optimizer
+    assert cgan.optimizer is None  # two optimisers, no unused third one
     assert cgan.jit_compile == kcolor.backend.default_jit_compile()
 
     wgan = FAMILIES["wgan"]()

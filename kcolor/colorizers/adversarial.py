@@ -117,8 +117,8 @@ class AdversarialColorizer(keras.Model):
         """The same losses on held-out data, no updates."""
         x, y = gan_inputs.condition_and_target(data, self.conditional)
         fake = self.generator(self.generator_inputs(x, y), training=False)
-        d_logs = self.discriminator_loss(x, y, fake, training=False)
-        return self.record({**d_logs, **self.generator_objective(x, y, fake, training=False)})
+        return self.record({**self.discriminator_loss(x, y, fake, training=False),
+                            **self.generator_objective(x, y, fake, training=False)})
 
     def generator_objective(self, x, y, fake, training=True):
         """G's whole loss: the family's adversarial term plus the L1 / L2 terms."""
@@ -136,12 +136,10 @@ class AdversarialColorizer(keras.Model):
 
     # --- what a family writes (see the module docstring) -------------------------
     def discriminator_loss(self, x, y, fake, training=True):
-        """``{"d_loss": D's loss, ...}`` on real ``y`` and generated ``fake``."""
-        raise NotImplementedError
+        raise NotImplementedError("{'d_loss': D's loss, ...} on real y and generated fake")
 
     def generator_loss(self, x, fake, training=True):
-        """``{"g_adv_loss": G's adversarial term, ...}``."""
-        raise NotImplementedError
+        raise NotImplementedError("{'g_adv_loss': G's adversarial term, ...}")
 
     def update_discriminator(self, grads, d_logs):
         """Applies D's gradients; returns extra logs (``{}``)."""
@@ -203,8 +201,9 @@ class AdversarialColorizer(keras.Model):
         if auto_scale_loss:
             g_optimizer = scaling.with_loss_scaling(g_optimizer, self.dtype_policy)
             d_optimizer = scaling.with_loss_scaling(d_optimizer, self.dtype_policy)
-        super().compile(jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
-                        steps_per_execution=steps_per_execution, run_eagerly=run_eagerly)
+        super().compile(optimizer=None, auto_scale_loss=False, run_eagerly=run_eagerly,
+                        jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
+                        steps_per_execution=steps_per_execution)
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
         # Built here, outside any graph: an update inside tf.cond creates no variable.
         for optimizer, network in ((g_optimizer, self.generator), (d_optimizer, self.discriminator)):
@@ -217,8 +216,7 @@ class AdversarialColorizer(keras.Model):
         self.trackers["g_grad_norm"] = LastValue(name="g_grad_norm")  # each batch's own
 
     @property
-    def metrics(self):
-        # Keras resets these at the start of every epoch.
+    def metrics(self):  # Keras resets these at the start of every epoch
         return list(getattr(self, "trackers", {}).values())
 
     def record(self, logs):
