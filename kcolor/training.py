@@ -599,7 +599,7 @@ class NaNGuard(keras.callbacks.Callback):
                 "learning rate low (5e-5); with a gradient penalty use Adam 1e-4, beta_1=0, "
                 "beta_2=0.9;"
             )
-        elif hasattr(model, "d_optimizer"):  # the other GANs
+        elif hasattr(model, "discriminator"):  # the other GANs
             causes.append("GAN: D and G usually train with Adam 2e-4, beta_1=0.5 (pix2pix);")
         policy = getattr(getattr(model, "dtype_policy", None), "name", "")
         mixed = "currently on" if policy.startswith("mixed") else "if you use it"
