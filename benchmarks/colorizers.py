@@ -27,11 +27,12 @@ import kcolor
 from kcolor.backend import keras
 from kcolor.colorizers.classification import ClassColorizer
 from kcolor.colorizers.regression import Colorizer
+from kcolor.data.sample_prior import sample_prior
 from kcolor.quantize import GamutBins, UniformBins
 
 
 def builders(size, width):
-    gamut = GamutBins(prior="sample")
+    gamut = GamutBins(prior=sample_prior)
     uniform = UniformBins(10)
     models = kcolor.models
     return {

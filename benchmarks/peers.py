@@ -5,8 +5,8 @@ hand-written steps. Each peer
 
 * trains a fresh copy of the same network(s) (same builder, width and seed),
 * with the same optimiser class and hyper-parameters (a separate instance),
-* computes the same losses with the same functions (``kcolor.losses``,
-  ``kcolor.colorizers.gan_losses``, the bins' encoders), in the same order of
+* computes the same losses (written out here for the GANs; ``kcolor.losses``
+  and the bins' encoders for the others), in the same order of
   updates (``d_steps`` discriminator updates on fresh fakes, then one
   generator update, as ``AdversarialColorizer.train_step`` does),
 * inside one ``tf.function`` per step, with the same ``jit_compile`` choice,
@@ -25,7 +25,7 @@ Usage::
 
 from kcolor import losses as regression_losses
 from kcolor.backend import keras, tf
-from kcolor.colorizers import gan_losses
+from kcolor.colorizers.wgan import gradient_penalty
 
 ops = keras.ops
 
@@ -87,37 +87,33 @@ def gan_step(family, generator, discriminator, g_optimizer, d_optimizer, d_steps
     def scores(L, ab):
         x = ops.concatenate([L, ab], axis=-1)
         out = discriminator(x, training=True)
-        if family == "ebgan":
-            return gan_losses.reconstruction_energy(out[0], x)
+        if family == "ebgan":  # the autoencoder's energy: per-sample reconstruction MSE
+            return ops.mean(ops.reshape(ops.square(out[0] - x), (ops.shape(x)[0], -1)), axis=1)
         return out
 
     def d_loss_fn(L, real, fake):
         r, f = scores(L, real), scores(L, fake)
-        if family == "cgan":
-            real_term, fake_term = gan_losses.discriminator_cross_entropy(r, f)
-        elif family == "lsgan":
-            real_term, fake_term = gan_losses.least_squares_discriminator_loss(r, f)
-        elif family == "ebgan":
-            real_term, fake_term = gan_losses.energy_discriminator_loss(r, f, EBGAN_MARGIN)
-        else:
-            real_term, fake_term = gan_losses.wasserstein_critic_loss(r, f)
-        loss = real_term + fake_term
+        if family == "cgan":  # -log sigmoid(r) - log(1 - sigmoid(f))
+            return ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f))
+        if family == "lsgan":
+            return 0.5 * ops.mean(ops.square(r - 1.0)) + 0.5 * ops.mean(ops.square(f))
+        if family == "ebgan":
+            return ops.mean(r) + ops.mean(ops.relu(EBGAN_MARGIN - f))
+        loss = ops.mean(f) - ops.mean(r)
         if family == "wgan-gp":
             alpha = tf.random.uniform((tf.shape(real)[0], 1, 1, 1))
-            loss += WGAN_GP_WEIGHT * gan_losses.gradient_penalty(
-                discriminator, real, fake, alpha, L
-            )
+            loss += WGAN_GP_WEIGHT * gradient_penalty(discriminator, real, fake, alpha, L)
         return loss
 
     def g_adversarial(L, fake):
         f = scores(L, fake)
         if family == "cgan":
-            return gan_losses.non_saturating_generator_loss(f)
+            return ops.mean(ops.softplus(-f))
         if family == "lsgan":
-            return gan_losses.least_squares_generator_loss(f)
+            return 0.5 * ops.mean(ops.square(f - 1.0))
         if family == "ebgan":
-            return gan_losses.energy_generator_loss(f)
-        return gan_losses.wasserstein_generator_loss(f)
+            return ops.mean(f)
+        return -ops.mean(f)
 
     @tf.function(jit_compile=jit_compile)
     def step(L, ab):
@@ -127,10 +123,11 @@ def gan_step(family, generator, discriminator, g_optimizer, d_optimizer, d_steps
                 d_loss = d_loss_fn(L, ab, fake)
             d_optimizer.apply(tape.gradient(d_loss, d_vars), d_vars)
             if family == "wgan-clip":
-                gan_losses.clip_weights(d_vars, WGAN_CLIP)
+                for v in d_vars:
+                    v.assign(ops.clip(v, -WGAN_CLIP, WGAN_CLIP))
         with tf.GradientTape() as tape:
             fake = generator(L, training=True)
-            g_loss = g_adversarial(L, fake) + L1_WEIGHT * gan_losses.l1_loss(ab, fake)
+            g_loss = g_adversarial(L, fake) + L1_WEIGHT * ops.mean(ops.abs(ab - fake))
         g_optimizer.apply(tape.gradient(g_loss, g_vars), g_vars)
         return d_loss, g_loss
 

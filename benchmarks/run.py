@@ -57,6 +57,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kcolor  # noqa: E402
 import peers  # noqa: E402
 from kcolor.backend import default_jit_compile, has_gpu, keras, tf  # noqa: E402
+from kcolor.data.sample_prior import sample_prior  # noqa: E402
 
 FAMILIES = ("regression", "classification") + peers.GAN_FAMILIES
 NETWORKS = {
@@ -99,7 +100,7 @@ _BINS = []
 
 def _gamut_bins():
     if not _BINS:
-        _BINS.append(kcolor.quantize.GamutBins(prior="sample"))
+        _BINS.append(kcolor.quantize.GamutBins(prior=sample_prior))
     return _BINS[0]
 
 

@@ -224,6 +224,23 @@ def l_ab_to_rgb(L, ab):
     return lab_to_rgb(ops.concatenate([denormalize_l(L), denormalize_ab(ab)], axis=-1))
 
 
+def split_l_ab(element):
+    """A data set element -> ``(L, ab)``.
+
+    Accepts the ``(L, ab)`` pairs every kcolor data set yields (or longer
+    tuples, whose first two items are taken, or a dict with ``"L"`` and
+    ``"ab"``); ``(Y, UV)`` pairs split the same way.
+    """
+    if isinstance(element, dict):
+        element = (element.get("L"), element.get("ab"))
+    if not isinstance(element, (tuple, list)) or len(element) < 2:
+        raise ValueError(
+            "expected a data set of (L, ab) batches (as kcolor.data.load yields), got "
+            f"elements of type {type(element).__name__}."
+        )
+    return element[0], element[1]
+
+
 def rgb_to_y_uv(rgb):
     """sRGB in [0, 1] -> ``(Y, UV)`` with Y of shape (..., 1), UV of (..., 2)."""
     yuv = rgb_to_yuv(rgb)
@@ -252,6 +269,7 @@ __all__ = [
     "denormalize_ab",
     "rgb_to_l_ab",
     "l_ab_to_rgb",
+    "split_l_ab",
     "rgb_to_y_uv",
     "y_uv_to_rgb",
     "l_to_gray_rgb",

@@ -49,7 +49,10 @@ def _name(source):
 
 
 def read_image(path):
-    """Reads an image file into ``(rgb, alpha)`` floats in [0, 1].
+    """Reads an image file to colourise into ``(rgb, alpha)`` floats in [0, 1].
+
+    Any photo, grey included, at its own size (training photos are read by
+    ``kcolor.data.directory.read_training_photo`` instead: colour, square, uint8).
 
     ``rgb`` has shape (H, W, 3); ``alpha`` is (H, W) or None. JPEG EXIF
     orientation is applied. The file is only read, never modified.
@@ -241,9 +244,9 @@ def check_colorizer(model, name="model"):
 
 def _predict_ab(model, L):
     # The same model handling as kcolor.metrics.evaluate and kcolor.plot.compare.
-    from kcolor.metrics import _predictor
+    from kcolor.metrics import predictor
 
-    out = _predictor(model)(L, None)
+    out = predictor(model)(L, None)
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32)
 
 

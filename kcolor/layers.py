@@ -32,6 +32,7 @@ L2 loss (the loss is computed in standardised units, as the paper trains);
 import numpy as np
 
 from kcolor.backend import keras, tf
+from kcolor.color import split_l_ab
 
 ops = keras.ops
 
@@ -113,14 +114,7 @@ class SpatialContrastiveNormalization(keras.layers.Layer):
         return config
 
 
-def _second_element(element):
-    if isinstance(element, (tuple, list)):
-        if len(element) < 2:
-            raise ValueError("dataset elements must be (inputs, targets) pairs.")
-        return element[1]
-    return element
-
-
+# Not keras.layers.Normalization: one layer, one saved mean / std, both directions (invert).
 @keras.saving.register_keras_serializable(package="kcolor")
 class GlobalStandardization(keras.layers.Layer):
     """Per-channel ``(x - mean) / std`` with one mean and std for a whole data set.
@@ -176,7 +170,9 @@ class GlobalStandardization(keras.layers.Layer):
             data = [np.asarray(data)]
         count, total, squares = 0, np.zeros(self.channels), np.zeros(self.channels)
         for element in data:
-            values = np.asarray(_second_element(element), np.float64)
+            if isinstance(element, (tuple, list, dict)):
+                element = split_l_ab(element)[1]  # (Y, UV) pairs: the targets
+            values = np.asarray(element, np.float64)
             if values.shape[-1] != self.channels:
                 raise ValueError(
                     f"GlobalStandardization.adapt: expected {self.channels} channels on the "

@@ -33,7 +33,7 @@ Example:
 >>> value = loss(ab_true, ab_pred)           # a scalar tensor
 """
 
-from kcolor.backend import keras, tf
+from kcolor.backend import keras
 
 ops = keras.ops
 
@@ -140,33 +140,6 @@ def rebalanced_cross_entropy(soft_targets, logits, weights=None):
     return ops.mean(per_position)
 
 
-def num_replicas():
-    """How many replicas train in sync (``tf.distribute``); 1 without a strategy."""
-    return tf.distribute.get_strategy().num_replicas_in_sync
-
-
-def replica_share(loss):
-    """One replica's share of a global-batch mean: ``loss / num_replicas()``.
-
-    Under ``tf.distribute`` (``MirroredStrategy``,
-    ``MultiWorkerMirroredStrategy``) every replica sees ``global_batch /
-    num_replicas`` samples and the optimiser *sums* the replicas' gradients;
-    differentiating each replica's mean loss divided by the number of
-    replicas therefore gives the gradient of the mean over the global batch
-    (what Keras's own losses do). Without a strategy it returns ``loss``.
-
-    Args:
-        loss: a scalar, the mean loss over this replica's batch.
-
-    Returns:
-        The scalar to differentiate.
-    """
-    n = num_replicas()
-    if n == 1:
-        return loss
-    return ops.multiply(loss, ops.cast(1.0 / n, loss.dtype))
-
-
 _REGRESSION = {
     "l2": l2,
     "mse": l2,
@@ -226,8 +199,6 @@ __all__ = [
     "smooth_l1",
     "rebalanced_cross_entropy",
     "get",
-    "num_replicas",
-    "replica_share",
     "REGRESSION_LOSSES",
     "SMOOTH_L1_DELTA",
 ]

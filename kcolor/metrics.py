@@ -548,7 +548,17 @@ class GreyPredictor:
 grey_predictor = GreyPredictor()
 
 
-def _predictor(model):
+def predictor(model):
+    """``model`` as a function ``(L, ab_true) -> ab``, the way ``evaluate`` runs it.
+
+    Args:
+        model: a colorizer or ``keras.Model`` (its ``predict_on_batch``), any
+            callable ``L -> ab``, or the reference rows ``"grey"`` (ab = 0)
+            and ``"truth"`` (ab_true).
+
+    Returns:
+        A function of ``(L, ab_true)`` returning normalised ab.
+    """
     if isinstance(model, str):
         if model == "grey":
             return lambda L, ab: grey_predictor.predict_on_batch(L)
@@ -563,17 +573,6 @@ def _predictor(model):
         f"model must have predict_on_batch (a Keras model or colorizer) or be callable, "
         f"got {type(model).__name__}."
     )
-
-
-def _split_element(element):
-    if isinstance(element, dict):
-        element = (element.get("L"), element.get("ab"))
-    if not isinstance(element, (tuple, list)) or len(element) < 2:
-        raise ValueError(
-            "evaluate expects a data set of (L, ab) batches (as kcolor.data.load yields), "
-            f"got elements of type {type(element).__name__}."
-        )
-    return element[0], element[1]
 
 
 def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose="auto"):
@@ -604,7 +603,7 @@ def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose=
     >>> rows = {"grey": evaluate("grey", test_ds), "truth": evaluate("truth", test_ds),
     ...         "U-Net L2": evaluate(unet_l2, test_ds)}
     """
-    predict = _predictor(model)
+    predict = predictor(model)
     keys = _keys(bins, keys)
     total = None
     if hasattr(dataset, "cardinality"):
@@ -627,7 +626,7 @@ def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose=
         for step, element in enumerate(dataset):
             if max_batches is not None and step >= max_batches:
                 break
-            L, ab_true = _split_element(element)
+            L, ab_true = color.split_l_ab(element)
             ab_pred = predict(L, ab_true)
             batch = _Batch(ab_pred, ab_true, L)  # checks the shapes eagerly
             sums_counts = compiled(batch.L, batch.ab_pred, batch.ab_true).numpy()
@@ -820,6 +819,28 @@ class Colorfulness(_StatMetric):
         return {**super().get_config(), "of": self.of}
 
 
+@keras.saving.register_keras_serializable(package="kcolor")
+class LastValue(keras.metrics.Metric):
+    """The last finite value it was given (``g_grad_norm`` of each batch).
+
+    A non-finite value (a ``mixed_float16`` step that overflowed and was
+    skipped) keeps the previous one.
+    """
+
+    def __init__(self, name="last_value", dtype="float32"):
+        super().__init__(name=name, dtype=dtype)
+        # "mean": every replica holds the same value; a sum would multiply it.
+        self.value = self.add_variable(shape=(), initializer="zeros", name="value",
+                                       aggregation="mean")
+
+    def update_state(self, value):
+        value = ops.cast(value, self.dtype)
+        self.value.assign(ops.where(ops.isfinite(value), value, self.value))
+
+    def result(self):
+        return ops.convert_to_tensor(self.value)
+
+
 __all__ = [
     "SCORE_KEYS",
     "accuracy_at",
@@ -837,6 +858,7 @@ __all__ = [
     "reference_rows",
     "GreyPredictor",
     "grey_predictor",
+    "predictor",
     "AccuracyAtEpsilon",
     "MAEab",
     "EuclideanAB",
@@ -845,4 +867,5 @@ __all__ = [
     "PSNR",
     "SSIM",
     "Colorfulness",
+    "LastValue",
 ]

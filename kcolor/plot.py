@@ -103,11 +103,11 @@ def compare(
     columns = []  # (title, normalised ab or None for grey)
     columns.append((grey_title, None))
     if model is not None:
-        from kcolor.metrics import _predictor  # the same model handling as evaluate
+        from kcolor.metrics import predictor  # the same model handling as evaluate
 
         models = model if isinstance(model, dict) else {pred_title: model}
         for name, m in models.items():
-            columns.append((name, np.asarray(_predictor(m)(L[:n], None))))
+            columns.append((name, np.asarray(predictor(m)(L[:n], None))))
     if ab_pred is not None:
         preds = ab_pred if isinstance(ab_pred, dict) else {pred_title: ab_pred}
         columns.extend(preds.items())

@@ -23,37 +23,37 @@ shape, runs inside a model's graph (``keras.ops``), and works on *normalised*
 ab (``ab / 110``, the model convention): bins are defined in Lab units inside.
 Fitting (``fit``, ``prior_from``) is numpy work done once, outside the graph.
 
-Both bin classes are registered Keras-serializable objects: ``get_config``
-stores the bin centres, fitted means and prior, so a ``ClassColorizer`` that
-holds bins saves to ``.keras`` and reloads with identical predictions.
+Both derive from ``Bins``, the interface ``ClassColorizer`` relies on (a
+class of your own works too: subclass ``Bins``, see its docstring), which
+writes the decoding once. Both are registered Keras-serializable objects:
+``get_config`` stores the bin centres, fitted means and prior, so a
+``ClassColorizer`` that holds bins saves to ``.keras`` and reloads with
+identical predictions.
 
-The sample data set's bins and prior are stored in ``data/`` as a
-convenience (``regenerate_data_files`` writes them); nothing here needs those
-files: the bins are computed on the fly (about half a second, cached).
+This module knows nothing of data sets: the sample data set's prior, and the
+derived files in the repository's ``data/`` folder, are
+``kcolor.data.sample_prior``'s.
 
 Example:
 
 >>> bins = GamutBins()                       # 261 joint ab classes
->>> bins.fit(kcolor.data.sample("train", image_size=32))   # class prior
+>>> bins.fit(train_ds)                      # class prior of your (L, ab) batches
 >>> targets = bins.soft_encode(ab)           # (..., 261), rows sum to 1
 >>> ab_hat = bins.decode(logits, "annealed_mean", T=0.38)   # (..., 2)
 """
 
 import functools
-import os
-import pathlib
-import warnings
+import math
 
 import numpy as np
 
-from kcolor.backend import keras, tf
-from kcolor.color import AB_SCALE, rgb_to_lab
+from kcolor.backend import keras
+from kcolor.color import AB_SCALE, rgb_to_lab, split_l_ab
 
 ops = keras.ops
 
 DECODE_METHODS = ("argmax", "mean", "annealed_mean")
 DEFAULT_T = 0.38  # Zhang et al., section 2.3: the annealed-mean temperature.
-DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data"
 # GamutBins' nearest-class look-up table: grid step and range in Lab units, and
 # the number of candidate classes stored per grid point.
 _TABLE_STEP = 2.0
@@ -116,7 +116,7 @@ def _ab_batches(data):
     ``(L, ab, ...)`` batches; a float array of normalised ab (last axis 2);
     uint8 RGB images (N, H, W, 3), converted to Lab here.
     """
-    if isinstance(data, np.ndarray) or tf.is_tensor(data):
+    if isinstance(data, np.ndarray) or keras.ops.is_tensor(data):
         array = np.asarray(data)
         if array.dtype == np.uint8:
             if array.shape[-1] != 3:
@@ -143,10 +143,8 @@ def _ab_batches(data):
             f"images, got {type(data).__name__}."
         ) from None
     for element in iterator:
-        if isinstance(element, (tuple, list)):
-            if len(element) < 2:
-                raise ValueError("dataset elements must be (L, ab) pairs.")
-            element = element[1]
+        if isinstance(element, (tuple, list, dict)):
+            element = split_l_ab(element)[1]
         yield from _ab_batches(np.asarray(element))
 
 
@@ -176,11 +174,104 @@ def _as_list(array):
 
 
 # ---------------------------------------------------------------------------
+# The interface ClassColorizer relies on
+
+
+class Bins:
+    """Base class of ab quantisations: what ``kcolor.ClassColorizer`` relies on.
+
+    A subclass says how ab becomes classes and back; decoding (argmax, mean,
+    annealed mean) is written here once. It defines:
+
+    * ``logits_shape``: the per-pixel logits a network outputs, e.g. ``(Q,)``
+      or ``(2, n)`` (softmax over the last axis), and ``num_classes``;
+    * ``encode_targets(ab)``: ``(targets, index)``: the training targets
+      ``kcolor.losses.rebalanced_cross_entropy`` takes, and the hard class
+      of every pixel in ``logits_shape[:-1]`` (bin accuracy, weights);
+    * ``decode_index(index)``: normalised ab of hard classes;
+    * ``expectation(probs)``: normalised ab, the mean colour under class
+      probabilities of shape ``(..., *logits_shape)``;
+    * ``get_config()`` (and ``@keras.saving.register_keras_serializable``)
+      so that a colorizer holding it saves and loads.
+
+    With a class prior (``prior``, set by its own ``fit``) it may also
+    override ``rebalance_weights`` (default: all 1) and ``pixel_weights``.
+
+    Example:
+
+    >>> class SignBins(kcolor.quantize.Bins):   # 4 classes: the signs of a, b
+    ...     logits_shape, num_classes = (4,), 4
+    ...     values = np.array([[-.3, -.3], [-.3, .3], [.3, -.3], [.3, .3]], "float32")
+    ...     def encode_targets(self, ab):
+    ...         index = 2 * ops.cast(ab[..., 0] > 0, "int32") + ops.cast(ab[..., 1] > 0, "int32")
+    ...         return ops.one_hot(index, 4), index
+    ...     def decode_index(self, index):
+    ...         return ops.take(self.values, index, axis=0)
+    ...     def expectation(self, probs):
+    ...         return ops.matmul(probs, self.values)
+    ...     def get_config(self):
+    ...         return {}
+    """
+
+    default_decode = "annealed_mean"
+    prior = None
+
+    @property
+    def has_prior(self):
+        return self.prior is not None
+
+    def reshape_logits(self, logits):
+        """Checks that ``logits`` end in ``logits_shape``; a flat last axis is reshaped."""
+        logits = ops.convert_to_tensor(logits)
+        shape, expected = tuple(logits.shape), tuple(self.logits_shape)
+        if shape[-len(expected):] == expected:
+            return logits
+        if len(expected) > 1 and shape[-1:] == (math.prod(expected),):
+            return ops.reshape(logits, tuple(ops.shape(logits)[:-1]) + expected)
+        raise ValueError(
+            f"{self!r} expects logits of shape (..., {', '.join(map(str, expected))}), got "
+            f"{shape}. Build the network with num_classes=bins.num_classes ({self.num_classes})."
+        )
+
+    def decode(self, logits, method=None, T=DEFAULT_T):
+        """Logits -> normalised ab (..., 2).
+
+        Args:
+            logits: unnormalised log-probabilities, ``(..., *logits_shape)``.
+            method: ``"argmax"`` (the mode: vivid, spatially patchy; paper E
+                then takes the bin's mean), ``"mean"`` (the expectation:
+                smooth, desaturated) or ``"annealed_mean"`` (the expectation
+                under ``softmax(logits / T)``, Zhang et al. eq. 5; T = 1 is
+                the mean, T -> 0 the mode). ``None``: ``default_decode``.
+            T: the annealed-mean temperature (Zhang et al.: 0.38).
+        """
+        method = _check_method(self.default_decode if method is None else method)
+        logits = ops.cast(self.reshape_logits(logits), "float32")
+        if method == "argmax":
+            return self.decode_index(ops.argmax(logits, axis=-1))
+        T = 1.0 if method == "mean" else _check_temperature(T)
+        return self.expectation(ops.softmax(logits / T, axis=-1))
+
+    def rebalance_weights(self):
+        """Class weights of shape ``logits_shape``: all 1 (no rebalancing)."""
+        return np.ones(self.logits_shape, np.float32)
+
+    def pixel_weights(self, index, weights=None):
+        """The weight of each pixel's hard class (``index`` from ``encode_targets``)."""
+        weights = ops.convert_to_tensor(self.rebalance_weights() if weights is None else weights)
+        return ops.take(weights, ops.cast(index, "int32"), axis=0)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+# ---------------------------------------------------------------------------
 # Paper E: uniform per-channel bins
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class UniformBins:
+class UniformBins(Bins):
     """Paper E's ``bin()`` / ``unbin()``: ``n`` uniform bins per channel.
 
     a and b are quantised independently into ``n`` bins of width
@@ -211,7 +302,7 @@ class UniformBins:
         Paper E, section 4.2.2 (classification-based model, bin()/unbin()).
     """
 
-    num_channels = 2
+    default_decode = "argmax"
 
     def __init__(self, n=10, low=-100.0, high=100.0, means=None, prior=None, lam=0.5):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
@@ -284,20 +375,7 @@ class UniformBins:
         index = self.encode(ab)
         return ops.one_hot(index, self.n, dtype="float32"), index
 
-    # -- decoding -------------------------------------------------------------
-    def reshape_logits(self, logits):
-        """(..., 2, n) stays; (..., 2 * n) is read as [a's n logits, b's n logits]."""
-        logits = ops.convert_to_tensor(logits)
-        shape = tuple(logits.shape)
-        if len(shape) >= 2 and shape[-2:] == (2, self.n):
-            return logits
-        if len(shape) >= 1 and shape[-1] == 2 * self.n:
-            return ops.reshape(logits, tuple(ops.shape(logits)[:-1]) + (2, self.n))
-        raise ValueError(
-            f"UniformBins(n={self.n}) expects logits of shape (..., 2, {self.n}) or "
-            f"(..., {2 * self.n}), got {shape}."
-        )
-
+    # -- decoding (``Bins.decode``) ----------------------------------------------
     def decode_index(self, index):
         """int class per channel (..., 2) -> normalised ab (..., 2) (``unbin()``)."""
         index = ops.cast(ops.convert_to_tensor(index), "int32")
@@ -306,24 +384,9 @@ class UniformBins:
         b = ops.take(values[1], index[..., 1], axis=0)
         return ops.stack([a, b], axis=-1)
 
-    def decode(self, logits, method="argmax", T=DEFAULT_T):
-        """Logits (..., 2, n) or (..., 2n) -> normalised ab (..., 2).
-
-        Args:
-            logits: unnormalised log-probabilities per channel.
-            method: ``"argmax"`` (paper E: the most likely bin, then its
-                mean), ``"mean"`` (expectation of the bin means) or
-                ``"annealed_mean"`` (expectation under ``softmax(logits / T)``).
-            T: temperature for ``"annealed_mean"``.
-        """
-        method = _check_method(method)
-        logits = ops.cast(self.reshape_logits(logits), "float32")
-        if method == "argmax":
-            return self.decode_index(ops.argmax(logits, axis=-1))
-        T = 1.0 if method == "mean" else _check_temperature(T)
-        probs = ops.softmax(logits / T, axis=-1)
-        values = ops.convert_to_tensor(self.values / AB_SCALE)  # (2, n)
-        return ops.sum(probs * values, axis=-1)
+    def expectation(self, probs):
+        """Per-channel probabilities (..., 2, n) -> normalised ab (..., 2)."""
+        return ops.sum(probs * ops.convert_to_tensor(self.values / AB_SCALE), axis=-1)
 
     # -- statistics -----------------------------------------------------------
     def prior_from(self, data):
@@ -377,10 +440,6 @@ class UniformBins:
         b = ops.take(weights[1], index[..., 1], axis=0)
         return ops.stack([a, b], axis=-1)
 
-    @property
-    def has_prior(self):
-        return self.prior is not None
-
     # -- serialisation --------------------------------------------------------
     def get_config(self):
         return {
@@ -391,10 +450,6 @@ class UniformBins:
             "prior": _as_list(self.prior),
             "lam": self.lam,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
     def __repr__(self):
         fitted = "fitted" if self.means is not None else "centres"
@@ -469,7 +524,7 @@ def _gaussian_smoothing_matrix(centers, sigma):
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class GamutBins:
+class GamutBins(Bins):
     """Zhang et al.'s joint ab classes: in-gamut 10 x 10 cells, soft-encoded.
 
     * **Classes**: the cells of a ``grid``-unit ab grid that hold an sRGB
@@ -497,9 +552,9 @@ class GamutBins:
         k: int, nearest neighbours for the soft encoding.
         sigma: float, the soft-encoding Gaussian's width in Lab units.
         prior: None (uniform; rebalancing weights all 1 until ``fit``), a
-            (Q,) array of class frequencies, or ``"sample"``: the prior of
-            kcolor's embedded sample data set (read from
-            ``data/prior_sample.npz`` when present, else computed).
+            (Q,) array of class frequencies, or a function ``prior(bins)``
+            returning one, e.g. ``kcolor.data.sample_prior.sample_prior``
+            (the prior of kcolor's embedded sample data set).
         lam: float, the uniform mix of the rebalancing weights (0.5).
         smoothing_sigma: float, the prior's Gaussian smoothing in Lab units.
         centers: optional (Q, 2) centres in Lab units; None computes them
@@ -516,8 +571,6 @@ class GamutBins:
         rebalancing); Zhang, Isola and Efros, "Colorful Image Colorization",
         ECCV 2016, sections 2.1-2.3.
     """
-
-    num_channels = 1
 
     def __init__(
         self,
@@ -549,11 +602,13 @@ class GamutBins:
         self.lam = _check_lam(lam)
         self.prior = None
         if isinstance(prior, str):
-            if prior != "sample":
-                raise ValueError(
-                    f"GamutBins: prior must be None, an array or 'sample', got {prior!r}."
-                )
-            prior = sample_prior(self)
+            raise ValueError(
+                f"GamutBins: prior must be None, an array or a function of the bins, got "
+                f"{prior!r}; the sample data set's prior is "
+                "GamutBins(prior=kcolor.data.sample_prior.sample_prior)."
+            )
+        if callable(prior):
+            prior = prior(self)
         if prior is not None:
             self.set_prior(prior)
 
@@ -700,39 +755,14 @@ class GamutBins:
         index, weights = self.sparse_soft_encode(ab)
         return (index, weights), index[..., 0]
 
-    # -- decoding -------------------------------------------------------------
-    def reshape_logits(self, logits):
-        logits = ops.convert_to_tensor(logits)
-        if len(logits.shape) == 0 or logits.shape[-1] != self.num_classes:
-            raise ValueError(
-                f"GamutBins with {self.num_classes} classes expects logits of shape "
-                f"(..., {self.num_classes}), got {tuple(logits.shape)}. Build the network "
-                f"with num_classes=bins.num_classes."
-            )
-        return logits
-
+    # -- decoding (``Bins.decode``) ----------------------------------------------
     def decode_index(self, index):
         """int class index (...) -> normalised ab (...,  2): the class centre."""
         centers = ops.convert_to_tensor(self._centers / AB_SCALE)
         return ops.take(centers, ops.cast(index, "int32"), axis=0)
 
-    def decode(self, logits, method="annealed_mean", T=DEFAULT_T):
-        """Logits (..., Q) -> normalised ab (..., 2).
-
-        Args:
-            logits: unnormalised log-probabilities over the Q classes.
-            method: ``"argmax"`` (the mode: vivid, spatially patchy),
-                ``"mean"`` (expectation: smooth, desaturated) or
-                ``"annealed_mean"`` (expectation under ``softmax(logits / T)``,
-                Zhang et al. eq. 5; T = 1 is the mean, T -> 0 the mode).
-            T: temperature for ``"annealed_mean"`` (Zhang et al.: 0.38).
-        """
-        method = _check_method(method)
-        logits = ops.cast(self.reshape_logits(logits), "float32")
-        if method == "argmax":
-            return self.decode_index(ops.argmax(logits, axis=-1))
-        T = 1.0 if method == "mean" else _check_temperature(T)
-        probs = ops.softmax(logits / T, axis=-1)
+    def expectation(self, probs):
+        """Class probabilities (..., Q) -> normalised ab (..., 2): the expected centre."""
         return ops.matmul(probs, ops.convert_to_tensor(self._centers / AB_SCALE))
 
     # -- statistics -----------------------------------------------------------
@@ -772,10 +802,6 @@ class GamutBins:
         self.prior = (prior / prior.sum()).astype(np.float32)
 
     @property
-    def has_prior(self):
-        return self.prior is not None
-
-    @property
     def smoothed_prior(self):
         """The prior smoothed by a Gaussian of ``smoothing_sigma`` Lab units (Q,)."""
         if self.prior is None:
@@ -792,11 +818,6 @@ class GamutBins:
         lam = self.lam if lam is None else _check_lam(lam)
         return _rebalance(self.smoothed_prior, lam)
 
-    def pixel_weights(self, index, weights=None):
-        """Rebalancing weight of each pixel's nearest class, (...)."""
-        weights = ops.convert_to_tensor(self.rebalance_weights() if weights is None else weights)
-        return ops.take(weights, ops.cast(index, "int32"), axis=0)
-
     # -- serialisation --------------------------------------------------------
     def get_config(self):
         return {
@@ -809,109 +830,18 @@ class GamutBins:
             "centers": _as_list(self._centers),
         }
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
     def __repr__(self):
         prior = "fitted prior" if self.prior is not None else "uniform prior"
         return f"GamutBins(Q={self.num_classes}, grid={self.grid:g}, k={self.k}, {prior})"
 
 
-# ---------------------------------------------------------------------------
-# Stored files in data/
-
-
-SAMPLE_PRIOR_SPLIT = "train"
-SAMPLE_PRIOR_IMAGE_SIZE = 32
-
-
-def gamut_bins_path(grid=10, data_dir=None):
-    return pathlib.Path(data_dir or DATA_DIR) / f"gamut_bins_{float(grid):g}.npy"
-
-
-def sample_prior_path(data_dir=None):
-    return pathlib.Path(data_dir or DATA_DIR) / "prior_sample.npz"
-
-
-def compute_sample_prior(bins=None):
-    """The hard-encoded class prior of the sample data set's train split.
-
-    Uses ``kcolor.data.sample_images("train", image_size=32)`` (all its
-    default crops). Returns a float32 (Q,) array.
-    """
-    from kcolor import data
-
-    bins = GamutBins() if bins is None else bins
-    images = data.sample_images(SAMPLE_PRIOR_SPLIT, image_size=SAMPLE_PRIOR_IMAGE_SIZE)
-    return bins.prior_from(images)
-
-
-def sample_prior(bins=None, data_dir=None):
-    """The sample data set's class prior for ``bins``: the stored file, or computed.
-
-    Reads ``data/prior_sample.npz`` when it exists and was made for the same
-    class centres; otherwise computes it (a few seconds) with
-    ``compute_sample_prior``. A convenience: fit your own data set's prior
-    with ``bins.fit(train_ds)`` for real runs.
-    """
-    centers = gamut_bin_centers() if bins is None else bins.centers
-    path = sample_prior_path(data_dir)
-    if path.exists():
-        with np.load(path) as stored:
-            if stored["centers"].shape == centers.shape and np.allclose(stored["centers"], centers):
-                return stored["prior"].astype(np.float32)
-        warnings.warn(f"{path} was made for other bin centres; computing the prior instead.")
-    if bins is None:
-        bins = GamutBins()
-    return compute_sample_prior(bins)
-
-
-def regenerate_data_files(out_dir=None, grid=10):
-    """Writes the derived files in ``data/``: gamut bin centres and the sample prior.
-
-    * ``gamut_bins_10.npy``: float32 (Q, 2) centres in Lab units
-      (``gamut_bin_centers(10)``).
-    * ``prior_sample.npz``: ``centers`` (Q, 2), ``prior`` (Q,) the hard-encoded
-      empirical prior of the sample train split at 32 px, ``smoothed_prior``
-      and ``weights`` (the rebalancing weights, lam 0.5, sigma 5).
-
-    Args:
-        out_dir: folder to write to (default: the repository's ``data/``).
-        grid: the cell side in Lab units.
-
-    Returns:
-        list of the written paths.
-    """
-    out_dir = pathlib.Path(out_dir or DATA_DIR)
-    os.makedirs(out_dir, exist_ok=True)
-    centers = np.array(gamut_bin_centers(grid))
-    bins_path = gamut_bins_path(grid, out_dir)
-    np.save(bins_path, centers)
-    bins = GamutBins(grid=grid, centers=centers)
-    bins.set_prior(compute_sample_prior(bins))
-    prior_path = sample_prior_path(out_dir)
-    np.savez(
-        prior_path,
-        centers=centers,
-        prior=bins.prior,
-        smoothed_prior=bins.smoothed_prior,
-        weights=bins.rebalance_weights(),
-        image_size=np.int32(SAMPLE_PRIOR_IMAGE_SIZE),
-        split=np.str_(SAMPLE_PRIOR_SPLIT),
-    )
-    return [bins_path, prior_path]
-
-
 __all__ = [
+    "Bins",
     "uniform_bin_index",
     "UniformBins",
     "GamutBins",
     "gamut_bin_centers",
     "srgb_surface_colors",
-    "sample_prior",
-    "compute_sample_prior",
-    "regenerate_data_files",
     "DECODE_METHODS",
     "DEFAULT_T",
 ]

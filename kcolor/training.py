@@ -592,21 +592,15 @@ class NaNGuard(keras.callbacks.Callback):
         where = f"epoch {epoch + 1}" + (" (its end)" if batch is None else f", batch {batch + 1}")
         names = ", ".join(f"{k} = {v}" for k, v in bad.items())
         model = self.model
-        causes = [
-            "the learning rate is too high (try it 10x lower; a GAN's D and G often need "
-            "Adam 2e-4, beta_1=0.5);"
-        ]
-        if getattr(model, "effective_clip_value", None) is not None or hasattr(model, "clip_value"):
+        causes = ["the learning rate is too high (try it 10x lower);"]
+        if hasattr(model, "effective_clip_value"):  # a WGAN: its own advice only
             causes.append(
                 "WGAN: with weight clipping keep the clip value small (0.01) and the RMSprop "
                 "learning rate low (5e-5); with a gradient penalty use Adam 1e-4, beta_1=0, "
                 "beta_2=0.9;"
             )
-        else:
-            causes.append(
-                "WGAN with weight clipping: clip value too large or RMSprop learning rate "
-                "too high (Arjovsky et al.: 0.01 and 5e-5);"
-            )
+        elif hasattr(model, "discriminator"):  # the other GANs
+            causes.append("GAN: D and G usually train with Adam 2e-4, beta_1=0.5 (pix2pix);")
         policy = getattr(getattr(model, "dtype_policy", None), "name", "")
         mixed = "currently on" if policy.startswith("mixed") else "if you use it"
         causes.append(

@@ -18,12 +18,9 @@ import kcolor  # noqa: E402,F401  (imports TensorFlow quietly, once)
 from kcolor.backend import keras  # noqa: E402
 
 
-def pytest_collection_modifyitems(config, items):
-    if keras.backend.backend() != "tensorflow":
-        skip = pytest.mark.skip(reason="needs the TensorFlow backend")
-        for item in items:
-            if "tf_only" in item.keywords:
-                item.add_marker(skip)
+# No backend skip: importing kcolor raises unless Keras runs on TensorFlow
+# (kcolor.backend), so every test here runs on it; ``tf_only`` documents which
+# tests would need it.
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ So that both runs compute the same function:
 * plain SGD, whose update is proportional to the gradient, so a wrong loss
   reduction (gradients summed over replicas without dividing) shows as a
   doubled step (the kinds after ``--wrong-reduction`` run with
-  ``kcolor.losses.replica_share`` made the identity, to check that the
+  ``kcolor.colorizers.scaling.replica_share`` made the identity, to check that the
   comparison catches it; keep it last on the command line).
 """
 
@@ -174,7 +174,7 @@ def main(argv):
     if backup_dir is not None:
         result["fit_backup"] = fit_backup(backup_dir, strategy)
     if wrong:
-        kcolor.losses.replica_share = lambda loss: loss  # sum over replicas, not mean
+        kcolor.colorizers.scaling.replica_share = lambda loss: loss  # sum over replicas, not mean
         for kind in wrong:
             result["wrong:" + kind] = compare(kind, strategy)
     print("RESULT " + json.dumps(result))

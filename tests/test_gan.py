@@ -13,8 +13,9 @@ import pytest
 
 import kcolor
 from kcolor.backend import keras
-from kcolor.colorizers import gan_losses
 from kcolor.colorizers.adversarial import AdversarialColorizer
+from kcolor.colorizers.ebgan import pull_away_term
+from kcolor.colorizers.wgan import gradient_penalty
 
 pytestmark = pytest.mark.tf_only
 
@@ -143,7 +144,7 @@ def test_noise_inputs_train(noise):
         model = kcolor.CGAN(tiny_generator(input_channels=2), tiny_discriminator(), noise="input")
     else:  # paper A's generator takes [L, z]; noise_dim is read from it
         model = kcolor.LSGAN(tiny_generator(noise_dim=5), tiny_discriminator(), l1_weight=1.0)
-        assert model._noise_shape == (5,)
+        assert model.noise_shape == (5,)
     model.compile()
     L, ab = pairs()
     _check_trains(model, _fit_data(L, ab), [])
@@ -159,6 +160,17 @@ def test_families_share_one_train_step():
         assert family.train_step is AdversarialColorizer.train_step
         assert family.test_step is AdversarialColorizer.test_step
         assert "train_step" not in vars(family) and "test_step" not in vars(family)
+        # every family writes its own two losses, in full
+        assert {"discriminator_loss", "generator_loss"} <= set(vars(family))
+
+
+def test_wgan_takes_discriminator_as_an_alias_of_critic():
+    critic = tiny_discriminator()
+    model = kcolor.WGAN(tiny_generator(), discriminator=critic, gradient_penalty=10.0)
+    assert model.critic is critic and model.discriminator is critic
+    assert kcolor.WGAN(tiny_generator(), critic=critic).critic is critic
+    with pytest.raises(ValueError, match="once"):
+        kcolor.WGAN(tiny_generator(), critic, discriminator=critic)
 
 
 def test_compile_defaults_per_family():
@@ -168,6 +180,7 @@ def test_compile_defaults_per_family():
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert np.isclose(float(optimizer.learning_rate), 2e-4) and optimizer.beta_1 == 0.5
     assert cgan.g_optimizer is not cgan.d_optimizer
+    assert cgan.optimizer is None  # two optimisers, no unused third one
     assert cgan.jit_compile == kcolor.backend.default_jit_compile()
 
     wgan = FAMILIES["wgan"]()
@@ -219,15 +232,15 @@ def test_gradient_penalty_zero_for_unit_norm_critic():
     alpha = rng.uniform(size=(4, 1, 1, 1)).astype("float32")
     w = rng.normal(size=(1, 4, 4, 2))
     w /= np.linalg.norm(w)  # unit norm w.r.t. the critic's input
-    penalty = gan_losses.gradient_penalty(_linear_critic(w), real, fake, alpha)
+    penalty = gradient_penalty(_linear_critic(w), real, fake, alpha)
     assert float(penalty) < 1e-8
     # ||grad|| = 3 everywhere: (3 - 1)^2 = 4
-    penalty = gan_losses.gradient_penalty(_linear_critic(3 * w), real, fake, alpha)
+    penalty = gradient_penalty(_linear_critic(3 * w), real, fake, alpha)
     assert np.isclose(float(penalty), 4.0, rtol=1e-4)
     # conditional: only the colours are interpolated, the L weights do not count
     w_cond = np.concatenate([rng.normal(size=(1, 4, 4, 1)) * 5, w], axis=-1)
     L = rng.normal(size=(4, 4, 4, 1)).astype("float32")
-    penalty = gan_losses.gradient_penalty(_linear_critic(w_cond), real, fake, alpha, condition=L)
+    penalty = gradient_penalty(_linear_critic(w_cond), real, fake, alpha, condition=L)
     assert float(penalty) < 1e-8
 
 
@@ -236,7 +249,7 @@ def test_gradient_penalty_positive_for_a_real_critic():
     real, fake = (rng.normal(size=(4, SIZE, SIZE, 2)).astype("float32") for _ in range(2))
     L = rng.normal(size=(4, SIZE, SIZE, 1)).astype("float32")
     alpha = rng.uniform(size=(4, 1, 1, 1)).astype("float32")
-    penalty = gan_losses.gradient_penalty(tiny_discriminator(), real, fake, alpha, condition=L)
+    penalty = gradient_penalty(tiny_discriminator(), real, fake, alpha, condition=L)
     assert float(penalty) > 1e-3
 
 
@@ -251,16 +264,31 @@ REAL_LOGITS = np.array([[2.0], [-1.0], [0.5], [3.0]], dtype="float32")
 FAKE_LOGITS = np.array([[-2.0], [1.0], [0.0], [-0.5]], dtype="float32")
 
 
+def _given_scores(model):
+    """The model with D's outputs given: ``discriminate(x, scores)`` returns ``scores``."""
+    model.discriminate = lambda x, scores, training=True: keras.ops.convert_to_tensor(scores)
+    return model
+
+
+def _d_terms(model, real, fake):
+    logs = _given_scores(model).discriminator_loss(None, real, fake)
+    return logs["d_real_error"], logs["d_fake_error"]
+
+
+def _g_loss(model, fake):
+    return _given_scores(model).generator_loss(None, fake)["g_adv_loss"]
+
+
 def test_one_sided_label_smoothing_changes_only_the_real_term():
     plain = FAMILIES["cgan"]()
     smooth = FAMILIES["cgan"](one_sided_label_smoothing=0.1)
     r, f = REAL_LOGITS.astype("float64"), FAKE_LOGITS.astype("float64")
     expected_real = -np.mean(0.9 * _log_sigmoid(r) + 0.1 * _log_sigmoid(-r))
     expected_fake = -np.mean(_log_sigmoid(-f))  # -log(1 - sigmoid(f)), label 0
-    real_term, fake_term = smooth.discriminator_loss(REAL_LOGITS, FAKE_LOGITS)
+    real_term, fake_term = _d_terms(smooth, REAL_LOGITS, FAKE_LOGITS)
     assert np.isclose(float(real_term), expected_real, rtol=1e-5)
     assert np.isclose(float(fake_term), expected_fake, rtol=1e-5)
-    plain_real, plain_fake = plain.discriminator_loss(REAL_LOGITS, FAKE_LOGITS)
+    plain_real, plain_fake = _d_terms(plain, REAL_LOGITS, FAKE_LOGITS)
     assert np.isclose(float(plain_real), -np.mean(_log_sigmoid(r)), rtol=1e-5)
     assert np.isclose(float(plain_fake), float(fake_term))
     assert not np.isclose(float(plain_real), float(real_term))
@@ -268,8 +296,8 @@ def test_one_sided_label_smoothing_changes_only_the_real_term():
 
 def test_generator_losses_match_the_papers():
     f = FAKE_LOGITS.astype("float64")
-    saturating = FAMILIES["cgan"](generator_loss="saturating").generator_loss(FAKE_LOGITS)
-    non_saturating = FAMILIES["cgan"]().generator_loss(FAKE_LOGITS)
+    saturating = _g_loss(FAMILIES["cgan"](generator_loss="saturating"), FAKE_LOGITS)
+    non_saturating = _g_loss(FAMILIES["cgan"](), FAKE_LOGITS)
     assert np.isclose(float(saturating), np.mean(_log_sigmoid(-f)), rtol=1e-5)  # log(1 - D)
     assert np.isclose(float(non_saturating), -np.mean(_log_sigmoid(f)), rtol=1e-5)  # -log D
 
@@ -279,45 +307,43 @@ def test_saturating_loss_starves_the_generator_when_d_wins():
     tf = kcolor.backend.tf
     confident = tf.constant([[-12.0], [-10.0]])  # D rejects the fakes
     grads = {}
-    for name, loss in (
-        ("saturating", gan_losses.saturating_generator_loss),
-        ("non_saturating", gan_losses.non_saturating_generator_loss),
-    ):
+    for name in ("saturating", "non_saturating"):
+        model = FAMILIES["cgan"](generator_loss=name)
         with tf.GradientTape() as tape:
             tape.watch(confident)
-            value = loss(confident)
+            value = _g_loss(model, confident)
         grads[name] = float(tf.norm(tape.gradient(value, confident)))
     assert grads["saturating"] < 1e-4 < 0.5 < grads["non_saturating"]
 
 
 def test_least_squares_and_energy_losses_against_numpy():
     r, f = REAL_LOGITS.astype("float64"), FAKE_LOGITS.astype("float64")
-    model = FAMILIES["lsgan"](a=-1.0, b=1.0, c=0.0)
-    real_term, fake_term = model.discriminator_loss(REAL_LOGITS, FAKE_LOGITS)
-    assert np.isclose(float(real_term), 0.5 * np.mean((r - 1) ** 2))
-    assert np.isclose(float(fake_term), 0.5 * np.mean((f + 1) ** 2))
-    assert np.isclose(float(model.generator_loss(FAKE_LOGITS)), 0.5 * np.mean(f**2))
+    model = _given_scores(FAMILIES["lsgan"](a=-1.0, b=1.0, c=0.0))
+    d_loss = model.discriminator_loss(None, REAL_LOGITS, FAKE_LOGITS)["d_loss"]
+    assert np.isclose(float(d_loss), 0.5 * np.mean((r - 1) ** 2) + 0.5 * np.mean((f + 1) ** 2))
+    assert np.isclose(float(_g_loss(model, FAKE_LOGITS)), 0.5 * np.mean(f**2))
 
-    real_energy = np.array([0.1, 0.4, 0.2], dtype="float32")
-    fake_energy = np.array([0.3, 1.5, 0.9], dtype="float32")
-    real_term, hinge = gan_losses.energy_discriminator_loss(real_energy, fake_energy, 1.0)
-    assert np.isclose(float(real_term), real_energy.mean())
-    assert np.isclose(float(hinge), np.mean([0.7, 0.0, 0.1]))  # per-sample max(0, m - D)
-    recon = np.zeros((2, 2, 2, 1), dtype="float32")
-    x = np.stack([np.full((2, 2, 1), 1.0), np.full((2, 2, 1), 2.0)]).astype("float32")
-    assert np.allclose(gan_losses.reconstruction_energy(recon, x), [1.0, 4.0])
+    # EBGAN: D's energy is the per-sample reconstruction MSE; D's loss hinges per sample.
+    ebgan = FAMILIES["ebgan"](margin=1.0)
+    ebgan.discriminate = lambda x, colours, training=True: (keras.ops.zeros_like(colours), colours)
+    real = np.stack([np.full((2, 2, 1), e, "float32") for e in (0.1, 0.4, 0.2)]) ** 0.5
+    fake = np.stack([np.full((2, 2, 1), e, "float32") for e in (0.3, 1.5, 0.9)]) ** 0.5
+    assert np.allclose(ebgan.energy(None, fake)[0], [0.3, 1.5, 0.9])
+    d_loss = ebgan.discriminator_loss(None, real, fake)["d_loss"]
+    assert np.isclose(float(d_loss), np.mean([0.1, 0.4, 0.2]) + np.mean([0.7, 0.0, 0.1]))
+    assert np.isclose(float(ebgan.generator_loss(None, fake)["g_adv_loss"]), 0.9)
 
 
 def test_pull_away_term():
     orthogonal = np.eye(3, 5, dtype="float32") * np.array([[1.0], [2.0], [3.0]], "float32")
-    assert float(gan_losses.pull_away_term(orthogonal)) < 1e-6
+    assert float(pull_away_term(orthogonal)) < 1e-6
     same_direction = np.array([[1.0, 2.0], [2.0, 4.0], [-3.0, -6.0]], dtype="float32")
-    assert np.isclose(float(gan_losses.pull_away_term(same_direction)), 1.0, atol=1e-5)
+    assert np.isclose(float(pull_away_term(same_direction)), 1.0, atol=1e-5)
     codes = np.random.default_rng(0).normal(size=(6, 7))
     unit = codes / np.linalg.norm(codes, axis=1, keepdims=True)
     cos2 = (unit @ unit.T) ** 2
     expected = (cos2.sum() - np.trace(cos2)) / (6 * 5)
-    value = float(gan_losses.pull_away_term(codes.astype("float32")))
+    value = float(pull_away_term(codes.astype("float32")))
     assert np.isclose(value, expected, rtol=1e-4)
 
 
@@ -393,7 +419,7 @@ def test_g_grad_norm_is_the_norm_of_the_generator_gradient():
     with tf.GradientTape() as tape:
         fake = generator(L, training=True)
         logits = discriminator(tf.concat([L, fake], -1))
-        loss = gan_losses.non_saturating_generator_loss(logits) + 2.0 * gan_losses.l1_loss(ab, fake)
+        loss = tf.reduce_mean(tf.nn.softplus(-logits)) + 2.0 * kcolor.losses.l1(ab, fake)
     expected = float(tf.linalg.global_norm(tape.gradient(loss, generator.trainable_variables)))
     history = model.fit(L, ab, batch_size=4, epochs=1, verbose=0)
     assert np.isclose(history.history["g_grad_norm"][-1], expected, rtol=1e-4)
@@ -591,7 +617,7 @@ def test_koo_generator_and_discriminator_fit():
         models.koo_generator(16, noise_dim=8), models.koo_discriminator(16), margin=0.5
     )
     model.compile()
-    assert model._noise_shape == (8,)
+    assert model.noise_shape == (8,)
     _check_trains(model, _fit_data(*pairs(8, 16)), ["d_skipped"], epochs=1)
 
 

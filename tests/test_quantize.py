@@ -2,6 +2,8 @@
 
 import warnings
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from skimage import color as skcolor
@@ -279,25 +281,95 @@ def test_gamut_bad_input():
 
 
 def test_stored_files_equal_a_fresh_computation():
-    from kcolor import quantize
+    from kcolor.data import sample_prior
 
-    stored_bins = np.load(quantize.gamut_bins_path(10))
+    stored_bins = np.load(sample_prior.gamut_bins_path(10))
     np.testing.assert_array_equal(stored_bins, gamut_bin_centers(10))
     bins = GamutBins()
-    fresh = quantize.compute_sample_prior(bins)
-    with np.load(quantize.sample_prior_path()) as stored:
+    fresh = sample_prior.compute_sample_prior(bins)
+    with np.load(sample_prior.sample_prior_path()) as stored:
         np.testing.assert_array_equal(stored["centers"], bins.centers)
         np.testing.assert_allclose(stored["prior"], fresh, atol=1e-7)
         bins.set_prior(fresh)
         np.testing.assert_allclose(stored["weights"], bins.rebalance_weights(), rtol=1e-5)
-    np.testing.assert_allclose(GamutBins(prior="sample").prior, fresh, atol=1e-7)
+    np.testing.assert_allclose(
+        GamutBins(prior=sample_prior.sample_prior).prior, fresh, atol=1e-7
+    )
 
 
 def test_regenerate_data_files_writes_both(tmp_path):
-    from kcolor import quantize
+    from kcolor.data import sample_prior
 
-    paths = quantize.regenerate_data_files(tmp_path)
+    paths = sample_prior.regenerate_data_files(tmp_path)
     assert [p.name for p in paths] == ["gamut_bins_10.npy", "prior_sample.npz"]
     with np.load(paths[1]) as stored:
         assert stored["prior"].sum() == pytest.approx(1.0, abs=1e-5)
         assert stored["prior"].shape == (kcolor.quantize.GamutBins().num_classes,)
+
+
+# ------------------------------------------------------------ one direction, one interface
+
+
+def test_quantize_imports_only_color():
+    """Quantisation knows nothing of data sets: kcolor.quantize imports kcolor.color only."""
+    import ast
+
+    from kcolor import quantize
+
+    tree = ast.parse(Path(quantize.__file__).read_text())
+    imported = set()
+    for node in ast.walk(tree):  # function-level imports count too
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module)
+    kcolor_modules = {name for name in imported if name.split(".")[0] == "kcolor"}
+    assert kcolor_modules <= {"kcolor.color", "kcolor.backend"}, kcolor_modules
+    assert "kcolor.color" in kcolor_modules
+    assert not {"tensorflow", "kcolor.data"} & imported
+
+
+class SignBins(kcolor.quantize.Bins):
+    """A user's own bins: four classes, the signs of a and b."""
+
+    logits_shape, num_classes = (4,), 4
+    VALUES = np.array([[-0.3, -0.3], [-0.3, 0.3], [0.3, -0.3], [0.3, 0.3]], "float32")
+
+    def encode_targets(self, ab):
+        ops = keras.ops
+        index = 2 * ops.cast(ab[..., 0] > 0, "int32") + ops.cast(ab[..., 1] > 0, "int32")
+        return ops.one_hot(index, 4), index
+
+    def decode_index(self, index):
+        return keras.ops.take(self.VALUES, index, axis=0)
+
+    def expectation(self, probs):
+        return keras.ops.matmul(probs, self.VALUES)
+
+    def get_config(self):
+        return {}
+
+
+def test_a_user_defined_bins_class_trains_in_a_class_colorizer():
+    bins = SignBins()
+    with pytest.raises(ValueError, match="method"):
+        bins.decode(np.zeros((1, 4), "float32"), "median")
+    # decode is the base class's: argmax picks the class value, mean averages them
+    logits = np.array([[0.0, 0.0, 0.0, 9.0], [0.0, 0.0, 0.0, 0.0]], "float32")
+    np.testing.assert_allclose(bins.decode(logits, "argmax")[0], [0.3, 0.3])
+    np.testing.assert_allclose(bins.decode(logits, "mean")[1], [0.0, 0.0], atol=1e-7)
+    size = 8
+    L_in = keras.Input((size, size, 1))
+    network = keras.Model(L_in, keras.layers.Conv2D(4, 1)(L_in))
+    model = kcolor.ClassColorizer(network, bins, rebalance=False, decode="argmax")
+    model.compile(optimizer=keras.optimizers.Adam(0.05))
+    rng = np.random.default_rng(0)
+    L = rng.uniform(-1, 1, (16, size, size, 1)).astype("float32")
+    ab = np.concatenate([L, -L], axis=-1) * 0.3  # the class follows the sign of L
+    history = model.fit(L, ab, batch_size=8, epochs=5, verbose=0)
+    assert history.history["bin_accuracy"][-1] > 0.9, history.history
+    predicted = model.predict(L, verbose=0)
+    assert predicted.shape == ab.shape
+    np.testing.assert_allclose(np.abs(predicted), 0.3, rtol=1e-6)  # decoded by SignBins
+    with pytest.raises(TypeError, match="kcolor.quantize.Bins"):
+        kcolor.ClassColorizer(network, object())

@@ -228,7 +228,8 @@ def test_nan_guard_stops_at_the_step_and_the_checkpoint_survives(tmp_path):
     assert "loss" in error.metrics and not math.isfinite(error.metrics["loss"])
     message = str(error)
     assert "epoch 1, batch 3" in message and "loss = nan" in message
-    assert "learning rate" in message and "WGAN" in message and "mixed precision" in message
+    assert "learning rate" in message and "mixed precision" in message
+    assert "WGAN" not in message and "GAN" not in message  # advice for this model only
     assert not all(np.isfinite(v.numpy()).all() for v in model.trainable_variables)
 
     # The diverged state was never written: the newest checkpoint is batch 2's.
@@ -267,6 +268,11 @@ def test_wgan_divergence_message_names_the_clip_value():
     guard.set_model(wgan)
     with pytest.raises(training.TrainingDivergedError, match="keep the clip value small"):
         guard.on_epoch_end(0, {"d_loss": float("inf")})
+    # a CGAN gets the GAN advice, not WGAN's
+    guard.set_model(kcolor.CGAN(kcolor.models.unet(SIZE, width=0.125), critic))
+    with pytest.raises(training.TrainingDivergedError) as info:
+        guard.on_epoch_end(0, {"d_loss": float("inf")})
+    assert "Adam 2e-4" in str(info.value) and "WGAN" not in str(info.value)
 
 
 def test_backup_never_writes_non_finite_weights(tmp_path):

@@ -3,18 +3,24 @@
 * ``Colorizer``: regression of ab (L2, L1, Huber or any Keras loss).
 * ``ClassColorizer``: classification over ab bins, with rebalancing and
   annealed-mean decoding.
-* ``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``: the adversarial family, one shared
-  train step with per-family loss functions.
+* ``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``: the adversarial family, one file
+  each with its two loss functions, sharing the train step of
+  ``AdversarialColorizer`` (``adversarial.py``).
 
-Importing this package registers every colorizer class with Keras, so saved
-``.keras`` files load with ``keras.saving.load_model``.
+``scaling`` holds what several devices and mixed precision add to a train
+step. Importing this package registers every colorizer class with Keras, so
+saved ``.keras`` files load with ``keras.saving.load_model``.
 """
 
 import functools
 
 from kcolor.colorizers.regression import Colorizer
 from kcolor.colorizers.classification import ClassColorizer
-from kcolor.colorizers.adversarial import CGAN, EBGAN, LSGAN, WGAN, AdversarialColorizer
+from kcolor.colorizers.adversarial import AdversarialColorizer
+from kcolor.colorizers.cgan import CGAN
+from kcolor.colorizers.lsgan import LSGAN
+from kcolor.colorizers.wgan import WGAN
+from kcolor.colorizers.ebgan import EBGAN
 
 
 def _no_shuffle_for_datasets(fit):

@@ -6,16 +6,18 @@ against soft-encoded targets weighted to favour rare colours, and decode the
 distribution with an annealed mean. Paper E (section 4.2.2) bins a and b
 independently into n uniform bins and decodes the most likely bin to its
 mean. ``ClassColorizer`` does both, depending on the bins it holds
-(``kcolor.quantize.GamutBins`` or ``UniformBins``): the data stay ``(L, ab)``,
+(``kcolor.quantize.GamutBins``, ``UniformBins`` or any ``kcolor.quantize.Bins``): the data stay ``(L, ab)``,
 and the ab targets are encoded into classes inside the train step.
 """
 
+import math
 import warnings
 
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.colorizers import scaling
 from kcolor.colorizers.regression import compile_from_config
-from kcolor.quantize import DECODE_METHODS, DEFAULT_T, GamutBins, UniformBins
+from kcolor.quantize import DECODE_METHODS, DEFAULT_T, Bins
 
 ops = keras.ops
 
@@ -23,10 +25,10 @@ ops = keras.ops
 def _check_bins(bins):
     if isinstance(bins, dict):
         bins = keras.saving.deserialize_keras_object(bins)
-    if not isinstance(bins, (GamutBins, UniformBins)):
+    if not isinstance(bins, Bins):
         raise TypeError(
-            "ClassColorizer: bins must be a kcolor.quantize.GamutBins or UniformBins, got "
-            f"{type(bins).__name__}."
+            "ClassColorizer: bins must be a kcolor.quantize.Bins (GamutBins, UniformBins or "
+            f"a subclass of your own), got {type(bins).__name__}."
         )
     return bins
 
@@ -110,12 +112,9 @@ class ClassColorizer(keras.Model):
         shape = tuple(self.network.output.shape) if hasattr(self.network, "output") else None
         if shape is None:
             return
-        expected = self.bins.logits_shape
-        per_channel = isinstance(self.bins, UniformBins)
-        ok = shape[-len(expected):] == expected or (
-            per_channel and shape[-1] == 2 * self.bins.num_classes
-        )
-        if not ok:
+        expected = tuple(self.bins.logits_shape)
+        # Bins.reshape_logits also reads a flat last axis of prod(logits_shape).
+        if shape[-len(expected):] != expected and shape[-1] != math.prod(expected):
             raise ValueError(
                 f"ClassColorizer: the network outputs {shape}, but {self.bins!r} needs logits "
                 f"of shape (..., {', '.join(map(str, expected))}). Build the network with "
@@ -162,7 +161,8 @@ class ClassColorizer(keras.Model):
             warnings.warn(
                 "ClassColorizer: rebalance=True but the bins have no class prior, so every "
                 "class weighs 1. Fit it on the training data first: bins.fit(train_ds) "
-                "(or GamutBins(prior='sample') for the sample data set).",
+                "(or GamutBins(prior=kcolor.data.sample_prior.sample_prior) for the sample "
+                "data set).",
                 stacklevel=3,
             )
         return ops.convert_to_tensor(self.bins.rebalance_weights())
@@ -192,10 +192,8 @@ class ClassColorizer(keras.Model):
             logits = self.logits(L, training=True)
             loss, accuracy = self.compute_class_loss(ab, logits)
             total = loss + ops.sum(self.losses) if self.losses else loss
-            # tf.distribute: this replica's share of the global-batch mean
-            # (the optimiser sums the replicas' gradients); mixed_float16:
-            # the LossScaleOptimizer's scale (Keras wraps the optimiser).
-            scaled = self.optimizer.scale_loss(losses.replica_share(total))
+            # tf.distribute: this replica's share; mixed_float16: the loss scale.
+            scaled = scaling.loss_to_differentiate(self.optimizer, total)
         gradients = tape.gradient(scaled, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
         self.loss_tracker.update_state(loss)

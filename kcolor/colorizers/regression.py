@@ -11,6 +11,7 @@ loss, so ``compile(optimizer=...)`` is enough and ``fit`` / ``evaluate`` /
 
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras
+from kcolor.colorizers import scaling
 from kcolor.layers import KooPreprocessing
 
 
@@ -35,7 +36,7 @@ class ScalarLoss(keras.losses.Loss):
     the loss function returns per-sample values. kcolor's regression losses
     (and most user callables) return the batch mean, a scalar: this wrapper
     divides such a scalar by ``num_replicas_in_sync`` itself
-    (``kcolor.losses.replica_share``) and leaves per-sample values to Keras.
+    (``kcolor.colorizers.scaling.replica_share``) and leaves per-sample values to Keras.
     Without a strategy it is the wrapped function, computed in float32.
     ``Colorizer.compile`` wraps its loss in it; you never need to.
 
@@ -59,7 +60,7 @@ class ScalarLoss(keras.losses.Loss):
     def call(self, y_true, y_pred):
         value = self.fn(y_true, y_pred)
         if len(getattr(value, "shape", ())) == 0:
-            value = losses.replica_share(value)
+            value = scaling.replica_share(value)
         return value
 
     def get_config(self):

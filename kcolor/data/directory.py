@@ -35,7 +35,7 @@ _PROGRESS_FROM = 200  # show a progress bar for folders with at least this many 
 
 
 class GreyImageError(ValueError):
-    """Raised by ``read_image`` for a grey source (kcolor trains on colour only)."""
+    """Raised by ``read_training_photo`` for a grey source (kcolor trains on colour only)."""
 
 
 def _is_hidden(name):
@@ -62,8 +62,12 @@ def list_image_files(path, recursive=True):
     return sorted(images), sorted(others)
 
 
-def read_image(path, image_size):
-    """Reads one photo as a uint8 RGB square of side ``image_size``.
+def read_training_photo(path, image_size):
+    """Reads one training photo as a uint8 RGB square of side ``image_size``.
+
+    Training data only: a grey photo is refused and transparency is laid on
+    white. To colourise a photo of any kind use ``kcolor.inference.read_image``
+    (float RGB and alpha at the file's own size).
 
     Args:
         path: an image file PIL can read.
@@ -150,7 +154,7 @@ def read_directory(path, *, image_size=64, recursive=True, _stacklevel=2):
         files, desc="reading images", unit="img", disable=len(files) < _PROGRESS_FROM
     ):
         try:
-            images.append(read_image(file, image_size))
+            images.append(read_training_photo(file, image_size))
             used.append(file)
         except GreyImageError:
             grey.append(file)
@@ -240,4 +244,4 @@ def from_directory(
     )
 
 
-__all__ = ["from_directory", "read_directory", "read_image", "IMAGE_EXTENSIONS"]
+__all__ = ["from_directory", "read_directory", "read_training_photo", "IMAGE_EXTENSIONS"]

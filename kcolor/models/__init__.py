@@ -10,8 +10,9 @@ Colorizers (input ``L`` of shape (S, S, 1), output normalised ab):
 * :func:`koo_generator`: paper A, section 3.2 (the baseline plus a noise
   input; :func:`transfer_baseline_weights`).
 * :func:`unet`: paper B, section 3.1, and pix2pix (tanh output).
-* :func:`colorful`: Zhang et al. (paper C, section 3): 313-class logits or
-  tanh regression.
+* :func:`colorful`: Zhang et al. (paper C, section 3): logits over the
+  in-gamut ab classes (261 by default, ``kcolor.quantize.GamutBins()``;
+  Zhang et al. count 313) or tanh regression.
 * :func:`deep_cnn`: paper E, section 4.2.3: tanh regression or per-channel
   bin logits of shape (S, S, 2, num_classes).
 
