@@ -92,3 +92,23 @@ def test_npz_data_and_a_short_run_lower_the_loss(tmp_path):
 def test_describe_names_the_profile_and_the_paper():
     text = experiments.describe("03_cgan", "quick")
     assert "quick" in text and "paper B" in text and "cifar10" in text
+
+
+def test_warm_start_copies_the_trained_network_and_is_required_where_configured():
+    unet = experiments.build("03_unet_l2", "quick")
+    with pytest.raises(ValueError, match="warm_start"):
+        experiments.build("03_cgan", "quick")  # the quick profile starts from the U-Net
+    gan = experiments.build("03_cgan", "quick", warm_start=unet)
+    for ours, theirs in zip(gan.generator.get_weights(), unet.network.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
+    cold = experiments.build("03_cgan", "smoke")
+    assert experiments.config("03_cgan", "smoke")["warm_start"] is None
+    assert cold.generator.count_params() == gan.generator.count_params()
+
+
+def test_overrides_change_the_run_and_reject_unknown_settings():
+    cfg = experiments.config("03_cgan", "quick", {"gan": {"l1_weight": 0.0}, "epochs": 1})
+    assert cfg["gan"]["l1_weight"] == 0.0 and cfg["epochs"] == 1
+    assert cfg["gan"]["one_sided_label_smoothing"] == 0.1  # merged, not replaced
+    with pytest.raises(ValueError, match="Unknown settings"):
+        experiments.config("03_cgan", "quick", {"learning_rate": 1.0})
