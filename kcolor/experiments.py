@@ -35,6 +35,20 @@ PROFILES = ("smoke", "quick", "full")
 # Momentum"), after DCGAN and pix2pix.
 _PAPER_B_ADAM = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
 
+# Paper B's conditional GAN (sections 2.1, 3.2, 3.3): the U-Net generator with
+# dropout as its noise, the text's discriminator (one output per image), the
+# non-saturating loss, one-sided label smoothing (real label 0.9), L1 x 100.
+_PAPER_B_CGAN = {
+    "family": "CGAN",
+    "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
+    "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
+    "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
+            "l1_weight": 100.0},
+    "optimizer": dict(_PAPER_B_ADAM),
+    "d_optimizer": dict(_PAPER_B_ADAM),
+    "schedule": "constant",
+}
+
 # Paper B's Table 1, as printed (MAE in the paper's unstated unit; accuracies
 # in percent). Notebook 03 prints it beside ours.
 PAPER_B_TABLE_1 = {
@@ -88,14 +102,7 @@ _EXPERIMENTS = {
         "what": "paper B's conditional GAN: the U-Net generator with dropout noise, a "
                 "convolutional discriminator on (L, ab), L1 x 100, one-sided label "
                 "smoothing 0.9, Adam(2e-4, 0.5)",
-        "family": "CGAN",
-        "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
-        "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
-        "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
-                "l1_weight": 100.0},
-        "optimizer": dict(_PAPER_B_ADAM),
-        "d_optimizer": dict(_PAPER_B_ADAM),
-        "schedule": "constant",
+        **_PAPER_B_CGAN,
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
                       "steps_per_epoch": 60, "augment": True,
@@ -128,14 +135,7 @@ _EXPERIMENTS = {
     "03_cgan_places365": {
         "cite": "B, section 4 and Table 1 (Places365 row)",
         "what": "paper B's conditional GAN on Places365 at 256 px",
-        "family": "CGAN",
-        "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
-        "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
-        "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
-                "l1_weight": 100.0},
-        "optimizer": dict(_PAPER_B_ADAM),
-        "d_optimizer": dict(_PAPER_B_ADAM),
-        "schedule": "constant",
+        **_PAPER_B_CGAN,
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 64, "batch_size": 16, "epochs": 1,
                       "steps_per_epoch": 10, "generator": {"width": 0.25},
