@@ -420,6 +420,9 @@ class BackupAndRestore(keras.callbacks.Callback):
                 )
             state = dict(state, batch=self._expected_skip)
         self._reset_position(state)
+        # Keras's one hook for a callback to move fit's first epoch: its own
+        # keras.callbacks.BackupAndRestore sets this private attribute too
+        # (fit reads it after on_train_begin); there is no public setter.
         self.model._initial_epoch = self._epoch
         if announce:
             where = f"epoch {self._epoch + 1}" + (
