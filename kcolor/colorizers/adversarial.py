@@ -24,13 +24,14 @@ import numpy as np
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras, tf
 from kcolor.colorizers import gan_inputs, scaling
+from kcolor.colorizers.base import ColorizerModel
 from kcolor.metrics import LastValue
 
 ops = keras.ops
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class AdversarialColorizer(keras.Model):
+class AdversarialColorizer(ColorizerModel):
     """The shared GAN step; subclass it with two loss functions, don't call it.
 
     Args:

@@ -16,6 +16,7 @@ import warnings
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras, tf
 from kcolor.colorizers import scaling
+from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.regression import compile_from_config
 from kcolor.quantize import DECODE_METHODS, DEFAULT_T, Bins
 
@@ -34,7 +35,7 @@ def _check_bins(bins):
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class ClassColorizer(keras.Model):
+class ClassColorizer(ColorizerModel):
     """Classification colorizer: logits over ab bins, decoded to normalised ab.
 
     Training (``train_step`` / ``test_step``): the network's logits are

@@ -12,6 +12,7 @@ loss, so ``compile(optimizer=...)`` is enough and ``fit`` / ``evaluate`` /
 from kcolor import losses
 from kcolor.backend import default_jit_compile, keras
 from kcolor.colorizers import scaling
+from kcolor.colorizers.base import ColorizerModel
 from kcolor.layers import KooPreprocessing
 
 
@@ -85,7 +86,7 @@ def compile_from_config(model, config):
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class Colorizer(keras.Model):
+class Colorizer(ColorizerModel):
     """Regression colorizer: ``predict(L)`` returns normalised ab.
 
     Args:
