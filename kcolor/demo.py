@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def run(out, *, epochs=8, image_size=32, verbose=1):
-    from kcolor import data, metrics, models, plot
+    from kcolor import data, models, plot
     from kcolor.backend import keras
     from kcolor.colorizers import Colorizer
 
@@ -37,11 +37,9 @@ def run(out, *, epochs=8, image_size=32, verbose=1):
         trained[loss.upper()] = model
         histories[loss] = history.history
 
-    rows = {name: metrics.evaluate(model, test) for name, model in trained.items()}
-    rows.update(metrics.reference_rows(test))
-    for row in rows.values():
-        row.update(profile="smoke", data=f"sample test, {image_size} px")
-    table = plot.metrics_table(rows)
+    results = plot.results_table(trained, test, profile="smoke",
+                                 data=f"sample test, {image_size} px")
+    table = results.markdown
     print(table)
     (out / "metrics.md").write_text(
         f"# kcolor demo: tiny U-Nets, {epochs} epochs on the sample data (CPU)\n\n{table}\n"
@@ -51,7 +49,7 @@ def run(out, *, epochs=8, image_size=32, verbose=1):
     fig = plot.history(histories["l1"])
     fig.savefig(out / "history.png", dpi=100, bbox_inches="tight")
     print(f"wrote {out / 'comparison.png'}, {out / 'history.png'}, {out / 'metrics.md'}")
-    return rows
+    return results.rows
 
 
 def main(argv=None):

@@ -311,7 +311,10 @@ def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours"
     >>> print(metrics_table({"cGAN": evaluate(cgan, test_ds) | {"profile": "smoke"}},
     ...                     paper={"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10"}}))
     """
-    header, n_meta, body = _table_cells(rows, paper, columns, digits, ours_label, paper_label)
+    return _markdown(*_table_cells(rows, paper, columns, digits, ours_label, paper_label))
+
+
+def _markdown(header, n_meta, body):
     n_metrics = len(header) - 2 - n_meta
     lines = ["| " + " | ".join(_escape(h) for h in header) + " |",
              "|" + "|".join(["---"] * (2 + n_meta) + ["---:"] * n_metrics) + "|"]
@@ -339,15 +342,15 @@ class ResultsTable:
         self.title = title
         self.columns = columns
         self.digits = digits
-        _table_cells(rows, self.paper, columns, digits, "ours", "paper")  # checks the input
+        # The cells of both renderings, built (and the input checked) once.
+        self._cells = _table_cells(rows, self.paper, columns, digits, "ours", "paper")
 
     def __getitem__(self, name):
         return self.rows[name]
 
     @property
     def markdown(self):
-        table = metrics_table(self.rows, paper=self.paper, columns=self.columns,
-                              digits=self.digits)
+        table = _markdown(*self._cells)
         return f"**{self.title}**\n\n{table}" if self.title else table
 
     def __str__(self):
@@ -359,8 +362,7 @@ class ResultsTable:
     def _repr_html_(self):
         import html
 
-        header, n_meta, body = _table_cells(self.rows, self.paper, self.columns, self.digits,
-                                            "ours", "paper")
+        header, n_meta, body = self._cells
         align = ["left"] * (2 + n_meta) + ["right"] * (len(header) - 2 - n_meta)
         out = ['<table class="kcolor-results">']
         if self.title:
