@@ -25,131 +25,34 @@ Usage::
 (``None`` means the whole split), ``optimizer`` and ``cite``. Where a
 paper's text and its released code disagree, the text wins and ``notes``
 says what the code did.
+
+Where things are: each notebook group's experiments live in a module named
+after its paper (``paper_b`` holds notebooks 00 and 03), as a dict
+``EXPERIMENTS`` of plain settings. A module whose models are not a
+``Colorizer`` or one of the GANs on a generator and a discriminator also
+gives ``FAMILIES`` (family name -> a function that builds and compiles the
+model from a config), and one whose data is not colour photos gives
+``SOURCES`` (data set name -> a function that returns ``(train, test)``).
+This file is the machinery they share.
 """
 
 import copy
 
 PROFILES = ("smoke", "quick", "full")
 
-# Adam(2e-4, beta_1=0.5) for both networks: paper B, section 3.3 ("Reduced
-# Momentum"), after DCGAN and pix2pix.
-_PAPER_B_ADAM = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
+from kcolor.experiments import paper_b
+from kcolor.experiments.paper_b import PAPER_B_TABLE_1
 
-# Paper B's conditional GAN (sections 2.1, 3.2, 3.3): the U-Net generator with
-# dropout as its noise, the text's discriminator (one output per image), the
-# non-saturating loss, one-sided label smoothing (real label 0.9), L1 x 100.
-_PAPER_B_CGAN = {
-    "family": "CGAN",
-    "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
-    "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
-    "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
-            "l1_weight": 100.0},
-    "optimizer": dict(_PAPER_B_ADAM),
-    "d_optimizer": dict(_PAPER_B_ADAM),
-    "schedule": "constant",
-}
+# The notebook groups, in course order. A module adds its experiments here.
+_MODULES = (paper_b,)
 
-# Paper B's Table 1, as printed (MAE in the paper's unstated unit; accuracies
-# in percent). Notebook 03 prints it beside ours.
-PAPER_B_TABLE_1 = {
-    "U-Net (L2)": {"data": "CIFAR-10, 200 epochs", "mae": 7.9, "acc@2%": 13.7, "acc@5%": 37.2},
-    "cGAN": {"data": "CIFAR-10, 200 epochs", "mae": 5.1, "acc@2%": 24.1, "acc@5%": 65.5},
-    "cGAN (Places365)": {"data": "Places365, 256 px, 20 epochs", "mae": 7.5, "acc@2%": 18.3,
-                         "acc@5%": 47.3},
-}
-
-# The quick profile's shared settings: a quarter-width U-Net at 32 px trains
-# at about 250 img/s as a cGAN on 2 CPU cores (benchmarks/quality.py).
-_QUICK_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "augment": True}
-
-_EXPERIMENTS = {
-    "00_metrics": {
-        "cite": "B eq. 10 (acc@eps), E Table 1 (euclidean ab), Hasler and Suesstrunk "
-                "(colourfulness)",
-        "what": "no model: the test data that notebook 00 scores the grey predictor on",
-        "family": None,
-        "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 100},
-            "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 250},
-            "full": {"dataset": "cifar10", "image_size": 32, "batch_size": 250},
-        },
-    },
-    "03_unet_l2": {
-        "cite": "B, section 3.1 (baseline U-Net, eq. 9) and Table 1 (U-Net row)",
-        "what": "paper B's U-Net trained to regress ab with the L2 loss",
-        "family": "Colorizer",
-        "loss": "l2",
-        "generator": {"builder": "unet", "width": 1.0, "dropout": 0.0},
-        "optimizer": dict(_PAPER_B_ADAM),
-        "schedule": "constant",
-        "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
-                      "steps_per_epoch": 60, "augment": True,
-                      "generator": {"width": 0.25}, "schedule": "cosine",
-                      "optimizer": {"learning_rate": 2e-3, "beta_1": 0.9}},
-            "quick": {**_QUICK_DATA, "epochs": 4, "steps_per_epoch": 200,
-                      "generator": {"width": 0.25}, "schedule": "cosine",
-                      "optimizer": {"learning_rate": 2e-3, "beta_1": 0.9}},
-            "full": {"dataset": "cifar10", "image_size": 32, "batch_size": 128, "epochs": 200,
-                     "steps_per_epoch": None, "augment": True},
-        },
-        "notes": "Paper B decays the learning rate by 10 'whenever the loss function started to "
-                 "plateau' (by hand); the full profile keeps it constant. Paper B's eq. 9 "
-                 "averages over L, a and b; we predict ab only, as its released code does.",
-    },
-    "03_cgan": {
-        "cite": "B, sections 2.1, 3.2 and 3.3 (eqs. 7-8) and Table 1 (GAN row)",
-        "what": "paper B's conditional GAN: the U-Net generator with dropout noise, a "
-                "convolutional discriminator on (L, ab), L1 x 100, one-sided label "
-                "smoothing 0.9, Adam(2e-4, 0.5)",
-        **_PAPER_B_CGAN,
-        "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
-                      "steps_per_epoch": 60, "augment": True,
-                      "generator": {"width": 0.25},
-                      "discriminator": {"builder": "patchgan", "width": 0.25},
-                      "schedule": "cosine",
-                      "optimizer": {"learning_rate": 2e-3}},
-            # Tuned with benchmarks/quality.py on the CIFAR-10 development
-            # subset (README, "quick profile"): a warm start from the L2 U-Net
-            # and L1 x 350 put the cGAN both near the truth's colourfulness
-            # and above the grey predictor's acc@5% within ten CPU minutes.
-            "quick": {**_QUICK_DATA, "epochs": 6, "steps_per_epoch": 200,
-                      "generator": {"width": 0.25},
-                      "discriminator": {"builder": "patchgan", "width": 0.25},
-                      "gan": {"l1_weight": 350.0}, "warm_start": "03_unet_l2",
-                      "schedule": "cosine",
-                      "optimizer": {"learning_rate": 1e-3}},
-            "full": {"dataset": "cifar10", "image_size": 32, "batch_size": 128, "epochs": 200,
-                     "steps_per_epoch": None, "augment": True},
-        },
-        "notes": "Paper B's text (section 3.2) gives a discriminator that maps the whole "
-                 "image to one probability: the full profile uses it (dcgan_discriminator). "
-                 "The smoke and quick profiles use pix2pix's PatchGAN (paper B's reference "
-                 "[5]), which gives the generator a signal per patch and learns faster in a "
-                 "short run. Paper B's released code runs two generator steps per "
-                 "discriminator step; its text does not say so, and g_steps stays 1. The "
-                 "learning rate was decayed by hand on plateaus; the full profile keeps it "
-                 "constant. Places365 at 256 px: config('03_cgan_places365', 'full').",
-    },
-    "03_cgan_places365": {
-        "cite": "B, section 4 and Table 1 (Places365 row)",
-        "what": "paper B's conditional GAN on Places365 at 256 px",
-        **_PAPER_B_CGAN,
-        "profiles": {
-            "smoke": {"dataset": "sample", "image_size": 64, "batch_size": 16, "epochs": 1,
-                      "steps_per_epoch": 10, "generator": {"width": 0.25},
-                      "discriminator": {"width": 0.25}},
-            "quick": {"dataset": "places365_small", "image_size": 64, "batch_size": 32,
-                      "epochs": 2, "steps_per_epoch": 200, "generator": {"width": 0.25},
-                      "discriminator": {"width": 0.25}},
-            "full": {"dataset": "places365_small", "image_size": 256, "batch_size": 16,
-                     "epochs": 20, "steps_per_epoch": None, "augment": True},
-        },
-        "notes": "The released code's 256 px generator starts 64-64-128-256-512...; ours keeps "
-                 "one rule for every size (see kcolor.models.unet).",
-    },
-}
+_EXPERIMENTS = {}
+_FAMILIES = {}  # family -> build(cfg, image_size, *, seed, warm_start) -> compiled model
+_SOURCES = {}  # dataset -> load(cfg, *, image_size, seed, test_batch_size, data_dir)
+for _module in _MODULES:
+    _EXPERIMENTS.update(_module.EXPERIMENTS)
+    _FAMILIES.update(getattr(_module, "FAMILIES", {}))
+    _SOURCES.update(getattr(_module, "SOURCES", {}))
 
 NAMES = tuple(_EXPERIMENTS)
 
@@ -211,6 +114,7 @@ def config(name, profile="smoke", overrides=None):
     base.setdefault("epochs", None)
     base.setdefault("steps_per_epoch", None)
     base.setdefault("warm_start", None)
+    base.setdefault("color_space", "lab")
     cfg = _merge(base, _EXPERIMENTS[name]["profiles"][profile])
     unknown = sorted(set(overrides or {}) - set(cfg))
     if unknown:
@@ -269,33 +173,55 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, war
 
     >>> model = kcolor.experiments.build("03_unet_l2", "smoke")
     """
-    import kcolor
-
     cfg = config(name, profile, overrides)
     if cfg["family"] is None:
         raise ValueError(f"Experiment {name!r} trains no model ({cfg['what']}).")
     size = cfg["image_size"] if image_size is None else image_size
-    schedule_steps = total_steps(cfg) if cfg["schedule"] == "cosine" else None
-    if cfg["schedule"] == "cosine" and schedule_steps is None:
-        raise ValueError(f"{name} ({profile}): a cosine schedule needs steps_per_epoch.")
-    generator = _network(cfg["generator"], size, seed)
     if cfg.get("warm_start") and warm_start is None:
         raise ValueError(
             f"{name} ({profile}) starts from a trained {cfg['warm_start']}: pass "
             f"build(..., warm_start=<the trained {cfg['warm_start']} model>)."
         )
+    build_family = _FAMILIES.get(cfg["family"], _build_colorizer_or_gan)
+    return build_family(cfg, size, seed=seed, warm_start=warm_start)
+
+
+def network(settings, image_size, seed):
+    """Builds one network from its settings: ``{"builder": "unet", "width": 0.25}``.
+
+    ``builder`` names a function of ``kcolor.models``; the other keys are its
+    keyword arguments.
+    """
+    return _network(settings, image_size, seed)
+
+
+def optimizer(cfg, key="optimizer"):
+    """The Keras optimizer of ``cfg[key]``, with the config's learning-rate schedule.
+
+    A ``"cosine"`` schedule decays the rate to zero over ``total_steps(cfg)``.
+    """
+    schedule_steps = total_steps(cfg) if cfg["schedule"] == "cosine" else None
+    if cfg["schedule"] == "cosine" and schedule_steps is None:
+        raise ValueError(f"{cfg['name']} ({cfg['profile']}): a cosine schedule needs "
+                         "steps_per_epoch.")
+    return _optimizer(cfg[key], schedule_steps)
+
+
+def _build_colorizer_or_gan(cfg, size, *, seed, warm_start):
+    """A ``Colorizer`` on ``cfg["generator"]``, or a GAN family on it and a discriminator."""
+    import kcolor
+
+    generator = _network(cfg["generator"], size, seed)
     if warm_start is not None:
         generator.set_weights(getattr(warm_start, "network", warm_start).get_weights())
-    optimizer = _optimizer(cfg["optimizer"], schedule_steps)
     if cfg["family"] == "Colorizer":
         model = kcolor.Colorizer(generator, loss=cfg["loss"])
-        model.compile(optimizer=optimizer)
+        model.compile(optimizer=optimizer(cfg))
         return model
     family = getattr(kcolor, cfg["family"])
     discriminator = _network(cfg["discriminator"], size, seed + 1)
     model = family(generator, discriminator, seed=seed, **cfg["gan"])
-    model.compile(g_optimizer=optimizer,
-                  d_optimizer=_optimizer(cfg["d_optimizer"], schedule_steps))
+    model.compile(g_optimizer=optimizer(cfg), d_optimizer=optimizer(cfg, "d_optimizer"))
     return model
 
 
@@ -317,30 +243,39 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
         overrides: changes to the profile's settings (see ``config``).
 
     Returns:
-        ``(train, test)``: ``tf.data.Dataset``s of ``(L, ab)`` batches. When
-        the profile counts ``steps_per_epoch``, ``train`` repeats forever.
+        ``(train, test)``: ``tf.data.Dataset``s of ``(L, ab)`` batches (of
+        the config's ``color_space``: ``(Y, UV)`` for ``"yuv"``; a module's
+        own ``SOURCES`` decide theirs). When the profile counts
+        ``steps_per_epoch``, ``train`` repeats forever.
     """
     from kcolor import data
 
     cfg = config(name, profile, overrides)
     size = cfg["image_size"] if image_size is None else image_size
     batch = cfg["batch_size"]
-    train_options = dict(image_size=size, batch_size=batch, augment=cfg["augment"], seed=seed)
+    if cfg["dataset"] in _SOURCES and npz is None:
+        train, test = _SOURCES[cfg["dataset"]](cfg, image_size=size, seed=seed,
+                                               test_batch_size=test_batch_size,
+                                               data_dir=data_dir)
+        return (train.repeat() if cfg["steps_per_epoch"] is not None else train), test
+    space = cfg["color_space"]
+    train_options = dict(image_size=size, batch_size=batch, augment=cfg["augment"], seed=seed,
+                         color_space=space)
+    test_options = dict(image_size=size, batch_size=test_batch_size, color_space=space)
     if npz is not None:
         import numpy as np
 
         with np.load(npz) as arrays:
             x_train, x_test = arrays["x_train"], arrays["x_test"]
         train = data.from_arrays(x_train, shuffle=True, **train_options)
-        test = data.from_arrays(x_test, image_size=size, batch_size=test_batch_size)
+        test = data.from_arrays(x_test, **test_options)
     elif cfg["dataset"] == "sample":
         train = data.sample("train", **train_options)
-        test = data.sample("test", image_size=size, batch_size=test_batch_size)
+        test = data.sample("test", **test_options)
     else:
         train = data.load(cfg["dataset"], "train", shuffle=True, data_dir=data_dir,
                           **train_options)
-        test = data.load(cfg["dataset"], "test", image_size=size, batch_size=test_batch_size,
-                         data_dir=data_dir)
+        test = data.load(cfg["dataset"], "test", data_dir=data_dir, **test_options)
     if cfg["steps_per_epoch"] is not None:
         train = train.repeat()
     return train, test
@@ -411,4 +346,4 @@ def describe(name, profile="smoke"):
 
 
 __all__ = ["NAMES", "PROFILES", "PAPER_B_TABLE_1", "check_profile", "config", "build",
-           "datasets", "fit", "total_steps", "describe", "model_path"]
+           "datasets", "fit", "total_steps", "describe", "model_path", "network", "optimizer"]
