@@ -40,11 +40,11 @@ import copy
 
 PROFILES = ("smoke", "quick", "full")
 
-from kcolor.experiments import paper_b
+from kcolor.experiments import paper_a, paper_b, papers_d_c, papers_e_c
 from kcolor.experiments.paper_b import PAPER_B_TABLE_1
 
 # The notebook groups, in course order. A module adds its experiments here.
-_MODULES = (paper_b,)
+_MODULES = (paper_b, paper_a, papers_e_c, papers_d_c)
 
 _EXPERIMENTS = {}
 _FAMILIES = {}  # family -> build(cfg, image_size, *, seed, warm_start) -> compiled model
