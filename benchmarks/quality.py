@@ -68,6 +68,9 @@ def main(argv=None):
         model = kcolor.experiments.build(name, args.profile, seed=args.seed, overrides=changes,
                                          warm_start=models.get(start_from))
         print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
+        if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
+            batches = kcolor.experiments.config(name, args.profile, changes)["bins"]["fit_batches"]
+            model.bins.fit(train.take(batches))
         history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
@@ -75,10 +78,14 @@ def main(argv=None):
 
     data = f"{Path(args.npz).name} test" if args.npz else "test split"
     cfg = kcolor.experiments.config(args.names[0], args.profile)
+    # Paper E's Table 2: bin accuracy at the bin counts of the uniform-bin classifiers.
+    bins = sorted({m.bins.n for m in models.values()
+                   if isinstance(getattr(m, "bins", None), kcolor.quantize.UniformBins)})
     table = kcolor.plot.results_table(
         models, test, profile=args.profile, data=f"{data}, {cfg['image_size']} px", extra=extra,
-        columns=["mae_ab", "mae_rgb", "acc@2%", "acc@5%", "psnr", "ssim", "colorfulness",
-                 "train_s"])
+        bins=bins or None,
+        columns=["mae_ab", "mae_rgb", "euclid_ab", "acc@2%", "acc@5%", "psnr", "ssim",
+                 "colorfulness", *(f"bin_acc@{n}" for n in bins), "train_s"])
     print(table)
     total = sum(e["train_s"] for e in extra.values())
     print(f"\ntotal training wall time: {total} s ({total / 60:.1f} min)")

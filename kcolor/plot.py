@@ -62,6 +62,7 @@ def compare(
     n=8,
     titles=("grey", "prediction", "truth"),
     cell_size=1.6,
+    transpose=False,
 ):
     """A grid with one row per image: grey | prediction(s) | truth.
 
@@ -79,6 +80,9 @@ def compare(
         titles: column titles for the grey image, a single unnamed
             prediction and the truth.
         cell_size: inches per image.
+        transpose: one row per column above (grey, each model, truth) and
+            one column per image, each row labelled on its left: for
+            comparing many models (paper E's figure 6, a row per loss).
 
     Returns:
         ``matplotlib.figure.Figure`` with ``n * columns`` axes, each showing
@@ -133,15 +137,18 @@ def compare(
         images.append((title, _to_rgb(L[:n], ab[:n])))
 
     cols = len(images)
-    fig = Figure(figsize=(cell_size * cols, cell_size * n), layout="constrained")
-    axes = fig.subplots(n, cols, squeeze=False)
+    shape = (cols, n) if transpose else (n, cols)
+    fig = Figure(figsize=(cell_size * shape[1], cell_size * shape[0]), layout="constrained")
+    axes = fig.subplots(*shape, squeeze=False)
     for j, (title, rgb) in enumerate(images):
         for i in range(n):
-            ax = axes[i, j]
+            ax = axes[j, i] if transpose else axes[i, j]
             ax.imshow(rgb[i], interpolation="nearest", vmin=0.0, vmax=1.0)
             ax.set_xticks([])
             ax.set_yticks([])
-            if i == 0:
+            if i == 0 and transpose:
+                ax.set_ylabel(str(title), fontsize=9)
+            elif i == 0:
                 ax.set_title(str(title), fontsize=9)
     return fig
 
@@ -380,7 +387,7 @@ class ResultsTable:
 
 
 def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
-                  max_batches=None, extra=None, digits=2):
+                  max_batches=None, extra=None, digits=2, bins=None):
     """Scores models on a test set and tabulates them beside the paper's numbers.
 
     The one table every notebook prints: for each model our numbers (with
@@ -401,6 +408,10 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
         max_batches: score only the first batches of ``dataset``.
         extra: ``{name: {key: value}}`` merged into our rows (e.g. epochs).
         digits: decimals.
+        bins: bin counts for paper E's bin accuracy, e.g. ``(10, 30, 50)``:
+            adds ``bin_acc@n`` (and its per-channel variants) to every
+            row, the grey and truth rows included (see
+            ``kcolor.metrics.evaluate``).
 
     Returns:
         A ``ResultsTable``.
@@ -421,9 +432,9 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
     rows = {}
     for name, model in models.items():
         scores = dict(model) if isinstance(model, dict) else evaluate(
-            model, dataset, max_batches=max_batches, keys=keys)
+            model, dataset, max_batches=max_batches, keys=keys, bins=bins)
         rows[name] = scores
-    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys))
+    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys, bins=bins))
     for name, row in rows.items():
         row.update(profile=profile, data=data)
         row.update((extra or {}).get(name, {}))
@@ -431,4 +442,71 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
                         columns=columns, digits=digits)
 
 
-__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS"]
+def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
+    """Values over the ab plane, one square per ab class: a prior, rebalancing weights.
+
+    Each class is drawn as a square of side ``grid`` at its centre (a, b),
+    coloured by its value, one panel per entry of ``values`` with its own
+    colour bar. For Zhang et al.'s class prior (log scale: it spans orders
+    of magnitude) beside the rebalancing weights that invert it (paper C,
+    section 3.1; Zhang et al., figure 3 and eq. 4).
+
+    Args:
+        centers: (Q, 2) class centres in Lab units, e.g.
+            ``kcolor.quantize.GamutBins().centers``.
+        values: ``{title: (Q,) array}``, one panel each.
+        grid: the squares' side in Lab units (``GamutBins.grid``).
+        log: a set of titles whose panel uses a log colour scale (default:
+            none).
+        cell_size: inches per panel.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with one axes (and colour bar) per panel.
+
+    Example:
+
+    >>> bins = kcolor.quantize.GamutBins().fit(train_ds)
+    >>> ab_plane(bins.centers, {"prior": bins.smoothed_prior,
+    ...                         "weights": bins.rebalance_weights()}, log={"prior"})
+    """
+    from matplotlib.collections import PatchCollection
+    from matplotlib.colors import LogNorm, Normalize
+    from matplotlib.patches import Rectangle
+
+    centers = np.asarray(centers, dtype=np.float64)
+    if centers.ndim != 2 or centers.shape[1] != 2:
+        raise ValueError(f"centers must have shape (Q, 2), got {centers.shape}.")
+    if not values:
+        raise ValueError("values must name at least one (Q,) array.")
+    log = set(log or ())
+    fig = Figure(figsize=(cell_size * 1.25 * len(values), cell_size), layout="constrained")
+    axes = fig.subplots(1, len(values), squeeze=False)[0]
+    half = float(grid) / 2.0
+    for ax, (title, value) in zip(axes, values.items()):
+        value = np.asarray(value, dtype=np.float64).reshape(-1)
+        if value.shape != (len(centers),):
+            raise ValueError(f"values[{title!r}] has {value.size} entries for "
+                             f"{len(centers)} classes.")
+        if title in log:
+            positive = value[value > 0]
+            low = positive.min() if positive.size else 1e-6
+            norm = LogNorm(vmin=low, vmax=max(value.max(), low * 10))
+            value = np.maximum(value, low)
+        else:
+            norm = Normalize(vmin=value.min(), vmax=value.max())
+        squares = [Rectangle((a - half, b - half), 2 * half, 2 * half) for a, b in centers]
+        patches = PatchCollection(squares, cmap="viridis", norm=norm, edgecolor="none")
+        patches.set_array(value)
+        ax.add_collection(patches)
+        ax.set_xlim(centers[:, 0].min() - grid, centers[:, 0].max() + grid)
+        ax.set_ylim(centers[:, 1].min() - grid, centers[:, 1].max() + grid)
+        ax.set_aspect("equal")
+        ax.set_xlabel("a")
+        ax.set_ylabel("b")
+        ax.set_title(str(title), fontsize=10)
+        fig.colorbar(patches, ax=ax, shrink=0.8)
+    return fig
+
+
+__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS",
+           "ab_plane"]

@@ -1,7 +1,290 @@
 """The experiments of notebooks 04 and 05: paper E's losses and paper C's colourful colourization.
 
 ``EXPERIMENTS`` maps each name to its settings and its three profiles (see
-``kcolor.experiments``).
+``kcolor.experiments``):
+
+* notebook 04 (paper E, Tables 1 and 2): one network, paper E's nine 5x5
+  convolutions (``kcolor.models.deep_cnn``), trained six ways: ``04_l2``,
+  ``04_l2_dropout``, ``04_smooth_l1`` (regression, ``kcolor.Colorizer``)
+  and ``04_ce10``, ``04_ce30``, ``04_ce50`` (cross-entropy over 10, 30 and 50
+  uniform bins per channel, ``kcolor.ClassColorizer``);
+* notebook 05 (paper C, section 3): Zhang et al.'s network
+  (``kcolor.models.colorful``) as a classifier over the in-gamut ab bins
+  with class rebalancing (``05_colorful``), as an L1 and an L2 regressor
+  (``05_colorful_l1``, ``05_colorful_l2``) and as the generator of a
+  conditional GAN (``05_colorful_cgan``).
+
+``FAMILIES`` builds the ``ClassColorizer`` experiments (the generic
+``experiments.build`` knows only ``Colorizer`` and the GANs); ``SOURCES``
+loads down-sampled ImageNet, whose held-out split is ``validation``.
+``PAPER_E_TABLE_1`` and ``PAPER_E_TABLE_2`` are paper E's tables as printed.
+
+A classifier's bins need the training data before training: the bin means
+that decode paper E's classes (``UniformBins.fit``) and the class prior that
+Zhang et al.'s rebalancing inverts (``GamutBins.fit``). ``fit_bins(model,
+train, name, profile)`` does it on the profile's ``bins["fit_batches"]``
+batches.
 """
 
-EXPERIMENTS = {}
+# Paper E, section 4.2.8: Adam with its default betas, learning rate 1e-3
+# ("decayed to 1e-4 when the loss started to plateau"), batch 250, 200 epochs.
+_PAPER_E_ADAM = {"name": "adam", "learning_rate": 1e-3}
+
+# Paper E's Table 1 (the "Euclidean loss on test set", section 5.3, its unit
+# unstated; the paper's metric is the pixel-wise Euclidean ab distance) and
+# Table 2 (classification accuracy in percent, section 5.4), as printed.
+# Their model is trained on down-sampled ImageNet at 64 px; Table 1's
+# cross-entropy model has 10 bins per channel (section 4.2.8).
+_PAPER_E_DATA = "ImageNet 64 px, 200 epochs"
+PAPER_E_TABLE_1 = {
+    "L2": {"data": _PAPER_E_DATA, "euclid_ab": 15.65},
+    "L2 + dropout": {"data": _PAPER_E_DATA, "euclid_ab": 18.67},
+    "smooth L1": {"data": _PAPER_E_DATA, "euclid_ab": 13.45},
+    "cross-entropy, 10 bins": {"data": _PAPER_E_DATA, "euclid_ab": 11.27},
+}
+PAPER_E_TABLE_2 = {
+    "cross-entropy, 10 bins": {"data": _PAPER_E_DATA, "bin_acc@10": 41.5},
+    "cross-entropy, 30 bins": {"data": _PAPER_E_DATA, "bin_acc@30": 27.8},
+    "cross-entropy, 50 bins": {"data": _PAPER_E_DATA, "bin_acc@50": 18.9},
+}
+# The row name of each experiment of notebook 04 in those tables.
+PAPER_E_ROWS = {
+    "04_l2": "L2",
+    "04_l2_dropout": "L2 + dropout",
+    "04_smooth_l1": "smooth L1",
+    "04_ce10": "cross-entropy, 10 bins",
+    "04_ce30": "cross-entropy, 30 bins",
+    "04_ce50": "cross-entropy, 50 bins",
+}
+
+# --------------------------------------------------------------------------
+# Notebook 04: paper E
+#
+# The profiles every paper-E experiment shares (one data pipeline for all
+# six). The network keeps paper E's nine 5x5 convolutions at full resolution
+# in every profile; the short profiles narrow them (``width`` scales the
+# first eight). Every profile uses the per-pixel 1x1 head (``dense=False``):
+# paper E's fully connected head maps the whole image to every output value,
+# 67 M weights for regression at 64 px, and 671 M to 3.4 G for 10 to 50 bins
+# per channel, which no run here could hold; the same head for all six
+# losses keeps Tables 1 and 2 comparisons of losses, not of heads.
+_E_PROFILES = {
+    "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 2,
+              "steps_per_epoch": 25, "augment": True, "schedule": "cosine",
+              "generator": {"width": 0.25},
+              "optimizer": {"learning_rate": 3e-3}},
+    "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "epochs": 3,
+              "steps_per_epoch": 100, "augment": True, "schedule": "cosine",
+              "generator": {"width": 0.25},
+              "optimizer": {"learning_rate": 2e-3}},
+    "full": {"dataset": "imagenet_resized/64x64", "image_size": 64, "batch_size": 250,
+             "epochs": 200, "steps_per_epoch": None, "augment": False,
+             "schedule": "constant"},
+}
+_E_NOTES = ("Paper E's figure 4 gives the channel counts only in its drawing (see "
+            "kcolor.models.deep_cnn for ours) and a fully connected head; every profile "
+            "here uses a 1x1 convolution head (dense=False) so that the six losses share "
+            "one network of a size that trains. Paper E decays the learning rate to 1e-4 "
+            "by hand around epoch 150; the full profile keeps it constant, the short "
+            "profiles decay it to zero (cosine).")
+
+
+def _paper_e(loss_settings, what, cite, *, dropout=0.0):
+    generator = {"builder": "deep_cnn", "dense": False, "width": 1.0, "dropout": dropout}
+    if loss_settings["family"] == "ClassColorizer":
+        generator.update(head="classes", num_classes=loss_settings["bins"]["n"])
+    else:
+        generator["head"] = "regression"
+    return {"cite": cite, "what": what, **loss_settings, "generator": generator,
+            "optimizer": dict(_PAPER_E_ADAM), "profiles": _E_PROFILES, "notes": _E_NOTES}
+
+
+def _uniform(n):
+    """Paper E's classifier: n uniform bins per channel, no rebalancing, argmax decoding."""
+    return {"family": "ClassColorizer",
+            "bins": {"kind": "uniform", "n": n, "fit_batches": 50},
+            "rebalance": False, "decode": "argmax", "T": 0.38}
+
+
+EXPERIMENTS = {
+    "04_l2": _paper_e({"family": "Colorizer", "loss": "l2"},
+                      "paper E's nine-convolution CNN regressing ab with the L2 loss",
+                      "E, sections 4.2.3-4.2.4 and Table 1 (L2)"),
+    "04_l2_dropout": _paper_e({"family": "Colorizer", "loss": "l2"},
+                              "paper E's CNN with L2 and dropout 0.5 after every block (paper E does "
+                              "not state its rate; 0.5 is Srivastava et al.'s)",
+                              "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.5),
+    "04_smooth_l1": _paper_e({"family": "Colorizer", "loss": "huber"},
+                             "paper E's CNN regressing ab with the smooth L1 (Huber) loss",
+                             "E, section 4.2.4 and Table 1 (Smooth L1)"),
+    "04_ce10": _paper_e(_uniform(10), "paper E's CNN classifying a and b into 10 uniform bins "
+                        "each (cross-entropy)", "E, section 4.2.2, Tables 1 and 2 (10 bins)"),
+    "04_ce30": _paper_e(_uniform(30), "paper E's CNN classifying a and b into 30 uniform bins "
+                        "each (cross-entropy)", "E, section 5.4 and Table 2 (30 bins)"),
+    "04_ce50": _paper_e(_uniform(50), "paper E's CNN classifying a and b into 50 uniform bins "
+                        "each (cross-entropy)", "E, section 5.4 and Table 2 (50 bins)"),
+}
+
+# --------------------------------------------------------------------------
+# Notebook 05: paper C, section 3 (Zhang et al.'s network)
+#
+# Paper C, section 3.2: batch 32, 100K iterations, on CelebA (primarily) and
+# 200K images of Places2; the optimiser is not stated, so Zhang et al.'s Adam
+# (3e-5, beta_1 0.9, beta_2 0.99) is the full profile's.
+_C_ADAM = {"name": "adam", "learning_rate": 3e-5, "beta_1": 0.9, "beta_2": 0.99}
+_C_PROFILES = {
+    "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 2,
+              "steps_per_epoch": 25, "augment": True, "schedule": "cosine",
+              "generator": {"width": 0.125},
+              "optimizer": {"learning_rate": 3e-3}},
+    "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "epochs": 3,
+              "steps_per_epoch": 100, "augment": True, "schedule": "cosine",
+              "generator": {"width": 0.25},
+              "optimizer": {"learning_rate": 2e-3}},
+    "full": {"dataset": "places365_small", "image_size": 256, "batch_size": 32,
+             "epochs": 100, "steps_per_epoch": 1000, "augment": True,
+             "schedule": "constant"},
+}
+_C_NOTES = ("Paper C trains on CelebA (195K photos) and, separately, 200K Places2 photos; "
+            "the full profile uses places365_small at 256 px (CelebA: overrides="
+            "{'dataset': 'celeb_a'}). Paper C states no optimiser; the full profile uses "
+            "Zhang et al.'s Adam(3e-5, 0.9, 0.99). The short profiles narrow the network "
+            "(width) and decay a larger learning rate to zero (cosine).")
+
+
+def _colorful(settings, what, cite, head):
+    return {"cite": cite, "what": what, **settings,
+            "generator": {"builder": "colorful", "head": head, "width": 1.0},
+            "optimizer": dict(_C_ADAM), "profiles": _C_PROFILES, "notes": _C_NOTES}
+
+
+_C_CGAN_PROFILES = {
+    **_C_PROFILES,
+    # A short run starts the generator from the trained L1 regressor (as
+    # notebook 03's quick cGAN starts from its L2 U-Net); the full profile
+    # trains from scratch.
+    "smoke": {**_C_PROFILES["smoke"], "warm_start": "05_colorful_l1",
+              "discriminator": {"width": 0.125}, "steps_per_epoch": 20,
+              "optimizer": {"learning_rate": 1e-3, "beta_1": 0.5},
+              "d_optimizer": {"learning_rate": 1e-3}},
+    "quick": {**_C_PROFILES["quick"], "warm_start": "05_colorful_l1",
+              "discriminator": {"width": 0.25},
+              "optimizer": {"learning_rate": 5e-4, "beta_1": 0.5},
+              "d_optimizer": {"learning_rate": 5e-4}},
+}
+
+EXPERIMENTS.update({
+    "05_colorful": _colorful(
+        {"family": "ClassColorizer",
+         "bins": {"kind": "gamut", "fit_batches": 100},
+         "rebalance": True, "decode": "annealed_mean", "T": 0.38},
+        "Zhang et al.'s network classifying every pixel into the in-gamut ab bins, soft "
+        "encoding, class rebalancing, annealed-mean decoding",
+        "C, section 3.1 (Zhang et al. 2016, sections 2.1-2.3)", "classes"),
+    "05_colorful_l1": _colorful(
+        {"family": "Colorizer", "loss": "l1"},
+        "Zhang et al.'s network regressing ab with the L1 loss",
+        "C, section 3.2 and figure 3a", "regression"),
+    "05_colorful_l2": _colorful(
+        {"family": "Colorizer", "loss": "l2"},
+        "Zhang et al.'s network regressing ab with the L2 loss",
+        "C, section 3.2 and figure 3b", "regression"),
+    "05_colorful_cgan": {
+        **_colorful({"family": "CGAN"},
+                    "Zhang et al.'s regression network as the generator of a conditional GAN "
+                    "(non-saturating loss, L1 x 100, a PatchGAN discriminator)",
+                    "C, section 3.3 and figure 3c (Col. Col. (GAN)); section 4 (eq. for "
+                    "G*)", "regression"),
+        "discriminator": {"builder": "patchgan", "width": 1.0},
+        "gan": {"generator_loss": "non_saturating", "l1_weight": 100.0},
+        "d_optimizer": dict(_C_ADAM),
+        "profiles": _C_CGAN_PROFILES,
+        "notes": _C_NOTES + " Paper C does not describe the discriminator of its "
+                 "Col. Col. (GAN); we use pix2pix's PatchGAN and paper C's section 4 "
+                 "objective with lambda_1 = 1, lambda_2 (L1) = 100, lambda_3 (L2) = 0.",
+    },
+})
+
+# Temperatures at which notebook 05 decodes the one trained classifier
+# (Zhang et al., figure 4: T = 1 is the mean, T -> 0 the mode; 0.38 theirs).
+TEMPERATURES = (1.0, 0.38, 0.1)
+
+
+# --------------------------------------------------------------------------
+# The ClassColorizer family
+
+
+def make_bins(settings):
+    """The ``kcolor.quantize`` bins of a config's ``bins`` settings (not yet fitted).
+
+    ``{"kind": "uniform", "n": 10}``: paper E's ``UniformBins(10)``;
+    ``{"kind": "gamut"}``: Zhang et al.'s ``GamutBins()`` (261 classes).
+    """
+    from kcolor import quantize
+
+    if settings["kind"] == "uniform":
+        return quantize.UniformBins(settings["n"])
+    if settings["kind"] == "gamut":
+        return quantize.GamutBins()
+    raise ValueError(f"bins kind must be 'uniform' or 'gamut', got {settings['kind']!r}.")
+
+
+def build_class_colorizer(cfg, image_size, *, seed, warm_start):
+    """A compiled ``kcolor.ClassColorizer`` from a config (the family ``"ClassColorizer"``).
+
+    Its bins are not fitted yet: call ``fit_bins`` on the training data before
+    ``fit`` (the rebalancing weights and bin means come from it).
+    """
+    import kcolor
+    from kcolor import experiments
+
+    network = experiments.network(cfg["generator"], image_size, seed)
+    if warm_start is not None:
+        network.set_weights(getattr(warm_start, "network", warm_start).get_weights())
+    model = kcolor.ClassColorizer(network, make_bins(cfg["bins"]), rebalance=cfg["rebalance"],
+                                  decode=cfg["decode"], T=cfg["T"])
+    model.compile(optimizer=experiments.optimizer(cfg))
+    return model
+
+
+FAMILIES = {"ClassColorizer": build_class_colorizer}
+
+
+def fit_bins(model, train, name, profile="smoke", overrides=None):
+    """Fits a ``ClassColorizer``'s bins on ``bins["fit_batches"]`` training batches.
+
+    Sets the class prior (for rebalancing) and, for ``UniformBins``, the
+    mean Lab value of each bin (paper E's ``unbin()``). Call it after
+    ``build`` and before ``fit``. Returns the bins.
+    """
+    from kcolor import experiments
+
+    cfg = experiments.config(name, profile, overrides)
+    return model.bins.fit(train.take(cfg["bins"]["fit_batches"]))
+
+
+def decoder(model, method, T=0.38):
+    """``model``'s logits decoded by ``method`` at temperature ``T``: a function ``L -> ab``.
+
+    For scoring one trained ``ClassColorizer`` with several decodings
+    (``kcolor.metrics.evaluate`` and ``kcolor.plot.compare`` take it).
+    """
+
+    def decode(L):
+        return model.bins.decode(model.logits(L, training=False), method, T)
+
+    return decode
+
+
+def _load_imagenet64(cfg, *, image_size, seed, test_batch_size, data_dir):
+    """Down-sampled ImageNet at 64 px: train, and its ``validation`` split as the test set."""
+    from kcolor import data
+
+    options = dict(image_size=image_size, color_space=cfg["color_space"], data_dir=data_dir)
+    train = data.load(cfg["dataset"], "train", shuffle=True, batch_size=cfg["batch_size"],
+                      augment=cfg["augment"], seed=seed, **options)
+    test = data.load(cfg["dataset"], "validation", batch_size=test_batch_size, **options)
+    return train, test
+
+
+SOURCES = {"imagenet_resized/64x64": _load_imagenet64}

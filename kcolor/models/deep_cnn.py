@@ -21,6 +21,7 @@ def deep_cnn(
     num_classes=10,
     dense=True,
     width=1.0,
+    dropout=0.0,
     input_channels=1,
     seed=None,
 ):
@@ -67,6 +68,9 @@ def deep_cnn(
             convolution (False).
         width: float, multiplies the filter counts of the first eight
             convolutions (the ninth, which sizes the dense layer, is kept).
+        dropout: float, a dropout rate after each of the nine convolution
+            blocks, "right after the batchnorm layers" (paper E, section
+            4.2.7, its "L2 w Dropout" model); 0 (default) for none.
         input_channels: int, channels of the grey input.
         seed: optional int for reproducible initial weights.
 
@@ -92,6 +96,9 @@ def deep_cnn(
     num_classes = blocks.check_int(num_classes, f"{name}: num_classes", minimum=2)
     width = blocks.check_positive(width, f"{name}: width")
     input_channels = blocks.check_int(input_channels, f"{name}: input_channels")
+    dropout = float(dropout)
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"{name}: dropout must be in [0, 1), got {dropout}")
     if filters is None:
         filters = DEEP_CNN_FILTERS if dense else DEEP_CNN_FILTERS_CONV_HEAD
     if isinstance(filters, (str, bytes)) or not hasattr(filters, "__len__"):
@@ -110,7 +117,7 @@ def deep_cnn(
     for i, f in enumerate(filters, start=1):
         x = blocks.conv_block(
             x, f, 5, activation="relu", order="conv-act-norm",
-            kernel_initializer=init, name=f"conv{i}",
+            kernel_initializer=init, dropout=dropout, name=f"conv{i}",
         )
 
     per_pixel = 2 if head == "regression" else 2 * num_classes
