@@ -457,7 +457,7 @@ def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
         values: ``{title: (Q,) array}``, one panel each.
         grid: the squares' side in Lab units (``GamutBins.grid``).
         log: a set of titles whose panel uses a log colour scale (default:
-            none).
+            none), spanning four decades below the panel's largest value.
         cell_size: inches per panel.
 
     Returns:
@@ -488,8 +488,10 @@ def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
             raise ValueError(f"values[{title!r}] has {value.size} entries for "
                              f"{len(centers)} classes.")
         if title in log:
+            # Four decades below the largest value: a smoothed prior's far
+            # tail (1e-40 and less) would otherwise take the whole scale.
             positive = value[value > 0]
-            low = positive.min() if positive.size else 1e-6
+            low = max(positive.min(), 1e-4 * value.max()) if positive.size else 1e-6
             norm = LogNorm(vmin=low, vmax=max(value.max(), low * 10))
             value = np.maximum(value, low)
         else:
