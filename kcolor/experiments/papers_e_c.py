@@ -111,8 +111,8 @@ EXPERIMENTS = {
                       "paper E's nine-convolution CNN regressing ab with the L2 loss",
                       "E, sections 4.2.3-4.2.4 and Table 1 (L2)"),
     "04_l2_dropout": _paper_e({"family": "Colorizer", "loss": "l2"},
-                              "paper E's CNN with L2 and dropout 0.5 after every block (paper E does "
-                              "not state its rate; 0.5 is Srivastava et al.'s)",
+                              "paper E's CNN with L2 and dropout 0.5 after every block (paper "
+                              "E does not state its rate; 0.5 is Srivastava et al.'s)",
                               "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.5),
     "04_smooth_l1": _paper_e({"family": "Colorizer", "loss": "huber"},
                              "paper E's CNN regressing ab with the smooth L1 (Huber) loss",
