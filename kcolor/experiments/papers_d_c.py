@@ -483,3 +483,37 @@ VARIANTS_07 = tuple(
     for family in FAMILIES_07
     for recon, disc in (("l1", "patch"), ("l2", "patch"), ("l1", "global"))
 )
+
+
+def plot_variant_rows(L, ab, models, *, n=6, cell=1.0):
+    """One row per colouriser (grey input first, truth last), one column per test image.
+
+    Args:
+        L, ab: a test batch (normalised L and ab).
+        models: ``{row label: model}`` (anything ``kcolor.metrics.predictor`` takes).
+        n: images (columns).
+
+    Returns:
+        A ``matplotlib.figure.Figure``.
+    """
+    from matplotlib.figure import Figure
+
+    from kcolor import color
+    from kcolor.metrics import predictor
+
+    L, ab = np.asarray(L, np.float32)[:n], np.asarray(ab, np.float32)[:n]
+    rows = [("grey input", np.asarray(color.l_to_gray_rgb(L)))]
+    rows += [(name, np.asarray(color.l_ab_to_rgb(L, np.asarray(predictor(m)(L, None)))))
+             for name, m in models.items()]
+    rows.append(("truth", np.asarray(color.l_ab_to_rgb(L, ab))))
+    fig = Figure(figsize=(cell * n + 2.2, cell * len(rows)), layout="constrained")
+    axes = fig.subplots(len(rows), n, squeeze=False)
+    for r, (name, images) in enumerate(rows):
+        for c in range(n):
+            ax = axes[r, c]
+            ax.imshow(np.clip(images[c], 0, 1), interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
+    return fig
