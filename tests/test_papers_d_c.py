@@ -112,11 +112,11 @@ def test_sample_snapshots_keep_the_same_noise_before_and_after_each_epoch():
 
 @pytest.mark.slow
 def test_sample_quality_tells_real_digits_from_a_collapsed_generator():
-    x, y = dc.labelled_digits("digits", "train", 2000, image_size=32, seed=0)
+    x, y = dc.labelled_digits("digits", "train", 3000, image_size=32, seed=0)
     x_test, y_test = dc.labelled_digits("digits", "test", 500, image_size=32, seed=0)
-    judge = dc.train_digit_classifier(x, y, epochs=2, seed=0)
+    judge = dc.train_digit_classifier(x, y, epochs=3, seed=0)  # as notebook 06
     real = dc.sample_quality(judge, x_test)
-    assert real["classes"] == 10 and real["confidence"] > 0.8 and real["top_share"] < 0.2
+    assert real["classes"] == 10 and real["confidence"] > 0.7 and real["top_share"] < 0.2
     collapsed = dc.sample_quality(judge, np.repeat(x_test[:1], 200, axis=0))
     assert collapsed["classes"] == 1 and collapsed["top_share"] == 1.0
     flat = dc.sample_quality(judge, np.zeros((200, 32, 32, 1), np.float32))
@@ -163,6 +163,7 @@ def test_time_budget_stops_training_and_counts_steps():
         kcolor.callbacks.TimeBudget(0)
 
 
+@pytest.mark.slow
 def test_fit_honours_the_configs_time_budget_and_reports_steps():
     name = "07_lsgan_l1_patch"
     images = np.random.default_rng(0).integers(0, 256, size=(8, 16, 16, 3), dtype=np.uint8)
