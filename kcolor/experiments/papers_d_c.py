@@ -280,7 +280,7 @@ def mosaic(images, columns=4):
     return out
 
 
-def plot_snapshots(snapshots, *, epochs=None, columns=4, cell=1.9):
+def plot_snapshots(snapshots, *, epochs=None, columns=4, cell=2.6):
     """One row per model, one column per chosen epoch: a mosaic of its samples.
 
     Args:
