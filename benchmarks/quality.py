@@ -75,6 +75,10 @@ def main(argv=None):
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
         extra[name] = {"train_s": round(history.wall_time)}
+        if history.steps:  # images per second of training (notebook 07's column)
+            batch = kcolor.experiments.config(name, args.profile, changes)["batch_size"]
+            extra[name].update(steps=history.steps,
+                               **{"img/s": round(history.steps * batch / history.wall_time)})
 
     data = f"{Path(args.npz).name} test" if args.npz else "test split"
     cfg = kcolor.experiments.config(args.names[0], args.profile)
@@ -85,7 +89,7 @@ def main(argv=None):
         models, test, profile=args.profile, data=f"{data}, {cfg['image_size']} px", extra=extra,
         bins=bins or None,
         columns=["mae_ab", "mae_rgb", "euclid_ab", "acc@2%", "acc@5%", "psnr", "ssim",
-                 "colorfulness", *(f"bin_acc@{n}" for n in bins), "train_s"])
+                 "colorfulness", *(f"bin_acc@{n}" for n in bins), "train_s", "steps", "img/s"])
     print(table)
     total = sum(e["train_s"] for e in extra.values())
     print(f"\ntotal training wall time: {total} s ({total / 60:.1f} min)")

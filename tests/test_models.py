@@ -68,7 +68,7 @@ def test_builders_registry_names_every_builder():
     expected = {
         "koo_baseline", "koo_generator", "koo_discriminator", "unet", "patchgan",
         "dcgan_discriminator", "ebgan_discriminator", "colorful", "deep_cnn",
-        "dcgan_generator",
+        "dcgan_generator", "mlp_generator", "mlp_discriminator",
     }
     assert set(models.BUILDERS) == expected
     for name, builder in models.BUILDERS.items():

@@ -37,6 +37,7 @@ from kcolor.data.embedded import (
     split_regions,
 )
 from kcolor.data.tfds import ALIASES, DATASETS, DatasetNotPreparedError, load
+from kcolor.data.digits import digit_datasets, font_digits
 
 __all__ = [
     "load",
@@ -56,4 +57,6 @@ __all__ = [
     "COLOR_SPACES",
     "IMAGE_EXTENSIONS",
     "DatasetNotPreparedError",
+    "digit_datasets",
+    "font_digits",
 ]

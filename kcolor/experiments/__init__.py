@@ -296,15 +296,26 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
 
     Returns:
         The Keras ``History``; ``history.wall_time`` is the training time in
-        seconds.
+        seconds, ``history.steps`` the training steps run (``None`` when an
+        epoch is a whole split). A config with ``time_budget_s`` stops after
+        that many seconds (``kcolor.callbacks.TimeBudget``; equal wall time
+        per model) and counts its steps.
     """
     import time
 
     cfg = config(name, profile, overrides)
+    callbacks = list(callbacks)
+    budget = None
+    if cfg.get("time_budget_s"):
+        from kcolor.callbacks import TimeBudget
+
+        budget = TimeBudget(cfg["time_budget_s"])
+        callbacks.append(budget)
     start = time.perf_counter()
     history = model.fit(train, epochs=cfg["epochs"], steps_per_epoch=cfg["steps_per_epoch"],
-                        callbacks=list(callbacks), verbose=verbose, **kwargs)
+                        callbacks=callbacks, verbose=verbose, **kwargs)
     history.wall_time = time.perf_counter() - start
+    history.steps = budget.steps if budget is not None else total_steps(cfg)
     return history
 
 

@@ -16,7 +16,9 @@ Colorizers (input ``L`` of shape (S, S, 1), output normalised ab):
 * :func:`deep_cnn`: paper E, section 4.2.3: tanh regression or per-channel
   bin logits of shape (S, S, 2, num_classes).
 
-Unconditional generator: :func:`dcgan_generator` (paper D, section 3.1).
+Unconditional generators: :func:`dcgan_generator` (paper D, section 3.1) and
+:func:`mlp_generator` (paper D, section 3: the original GAN's MLP; its
+discriminator is :func:`mlp_discriminator`).
 
 Discriminators (input ``concat(L, ab)`` by default; LOGITS out):
 
@@ -40,6 +42,7 @@ from kcolor.models.ebgan_discriminator import ebgan_discriminator
 from kcolor.models.koo_baseline import koo_baseline
 from kcolor.models.koo_discriminator import koo_discriminator
 from kcolor.models.koo_generator import koo_generator, transfer_baseline_weights
+from kcolor.models.mlp_gan import mlp_discriminator, mlp_generator
 from kcolor.models.patchgan import patchgan, patchgan_output_size, patchgan_receptive_field
 from kcolor.models.unet import unet
 
@@ -54,6 +57,8 @@ BUILDERS = {
     "dcgan_discriminator": dcgan_discriminator,
     "patchgan": patchgan,
     "ebgan_discriminator": ebgan_discriminator,
+    "mlp_generator": mlp_generator,
+    "mlp_discriminator": mlp_discriminator,
 }
 
 GENERATORS = ("koo_baseline", "koo_generator", "unet", "colorful", "deep_cnn")
@@ -76,5 +81,7 @@ __all__ = [
     "patchgan_receptive_field",
     "patchgan_output_size",
     "ebgan_discriminator",
+    "mlp_generator",
+    "mlp_discriminator",
     "receptive_field",
 ]
