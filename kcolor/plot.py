@@ -62,6 +62,7 @@ def compare(
     n=8,
     titles=("grey", "prediction", "truth"),
     cell_size=1.6,
+    color_space="lab",
 ):
     """A grid with one row per image: grey | prediction(s) | truth.
 
@@ -79,6 +80,8 @@ def compare(
         titles: column titles for the grey image, a single unnamed
             prediction and the truth.
         cell_size: inches per image.
+        color_space: ``"yuv"`` when ``L`` is paper A's Y, the truth and the
+            predictions UV: all are converted to Lab (with Y) to be drawn.
 
     Returns:
         ``matplotlib.figure.Figure`` with ``n * columns`` axes, each showing
@@ -116,6 +119,11 @@ def compare(
 
     images = []
     for title, ab in columns:
+        if color_space == "yuv":  # paper A: L is Y, ab is UV; each column with the true Y
+            uv = np.zeros(L[:n].shape[:-1] + (2,), "float32") if ab is None else ab
+            uv = _numpy(uv, f"UV of column {title!r}", 2)[:n]
+            images.append((title, np.asarray(color.y_uv_to_rgb(L[:n], uv))))
+            continue
         if ab is None:
             images.append((title, np.clip(np.asarray(color.l_to_gray_rgb(L[:n])), 0.0, 1.0)))
             continue
@@ -202,6 +210,40 @@ def history(history_or_dict, *, keys=None, ncols=3, cell_size=(4.0, 2.8)):
         ax.grid(alpha=0.3)
     for ax in axes[len(names):]:
         fig.delaxes(ax)
+    return fig
+
+
+def gradient_norms(runs, *, threshold=1e-4, size=(7.0, 3.2)):
+    """The generator's gradient norm per training step, one line per run, log scale.
+
+    Paper A, section 5.2: once its discriminator won, the norm of the
+    generator's gradient fell below 1e-4 and the generator stopped learning.
+
+    Args:
+        runs: ``{name: norms}``, each a ``kcolor.callbacks.GradientNormLogger``
+            (its ``norms``) or a sequence of floats, one per step.
+        threshold: the dashed line (paper A's 1e-4); ``None`` for none.
+        size: the figure's (width, height) in inches.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with one axes; each run's line is
+        labelled with its name.
+    """
+    if not runs:
+        raise ValueError("gradient_norms needs at least one run {name: norms}.")
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    for name, norms in runs.items():
+        values = np.asarray(getattr(norms, "norms", norms), dtype=np.float64).ravel()
+        # A norm of exactly 0 cannot be drawn on a log scale: floor it at 1e-12.
+        ax.semilogy(np.arange(1, len(values) + 1), np.maximum(values, 1e-12), lw=1.2,
+                    label=str(name))
+    if threshold is not None:
+        ax.axhline(threshold, color="k", ls="--", lw=1, label=f"{threshold:g} (paper A)")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("generator gradient norm")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="best")
     return fig
 
 
@@ -380,7 +422,7 @@ class ResultsTable:
 
 
 def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
-                  max_batches=None, extra=None, digits=2):
+                  max_batches=None, extra=None, digits=2, color_space="lab"):
     """Scores models on a test set and tabulates them beside the paper's numbers.
 
     The one table every notebook prints: for each model our numbers (with
@@ -401,6 +443,8 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
         max_batches: score only the first batches of ``dataset``.
         extra: ``{name: {key: value}}`` merged into our rows (e.g. epochs).
         digits: decimals.
+        color_space: ``"yuv"`` for paper A's ``(Y, UV)`` test set and models
+            (see ``kcolor.metrics.evaluate``); default ``"lab"``.
 
     Returns:
         A ``ResultsTable``.
@@ -421,9 +465,10 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
     rows = {}
     for name, model in models.items():
         scores = dict(model) if isinstance(model, dict) else evaluate(
-            model, dataset, max_batches=max_batches, keys=keys)
+            model, dataset, max_batches=max_batches, keys=keys, color_space=color_space)
         rows[name] = scores
-    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys))
+    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys,
+                               color_space=color_space))
     for name, row in rows.items():
         row.update(profile=profile, data=data)
         row.update((extra or {}).get(name, {}))
@@ -431,4 +476,5 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
                         columns=columns, digits=digits)
 
 
-__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS"]
+__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS",
+           "gradient_norms"]
