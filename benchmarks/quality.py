@@ -2,6 +2,11 @@
 
     python benchmarks/quality.py 03_unet_l2 03_cgan [--npz ../shared/data/cifar10_dev.npz]
                                  [--profile quick] [--out build/quality]
+    python benchmarks/quality.py 01_koo_baseline 02_koo_dcgan_saturating ...  # paper A
+
+Experiments of one run share a colour space (paper A's are YUV, scored
+through Lab). A ``warm_start`` experiment must come after the one it starts
+from.
 
 Each experiment is built with ``kcolor.experiments.build(name, profile)``,
 trained with ``kcolor.experiments.fit`` on the ``--npz`` file's ``x_train``
@@ -87,7 +92,7 @@ def main(argv=None):
                    if isinstance(getattr(m, "bins", None), kcolor.quantize.UniformBins)})
     table = kcolor.plot.results_table(
         models, test, profile=args.profile, data=f"{data}, {cfg['image_size']} px", extra=extra,
-        bins=bins or None,
+        bins=bins or None, color_space=cfg["color_space"],  # paper A: (Y, UV) through Lab
         columns=["mae_ab", "mae_rgb", "euclid_ab", "acc@2%", "acc@5%", "psnr", "ssim",
                  "colorfulness", *(f"bin_acc@{n}" for n in bins), "train_s", "steps", "img/s"])
     print(table)
@@ -101,7 +106,7 @@ def main(argv=None):
         print(f"{name}: colourfulness {row['colorfulness'] / truth:.2f} x truth; "
               f"acc@5% {100 * row['acc@5%']:.1f}% vs grey {100 * rows['grey']['acc@5%']:.1f}%")
     (out / "table.md").write_text(str(table) + f"\n\ntotal training wall time: {total} s\n")
-    fig = kcolor.plot.compare(test, model=models, n=8)
+    fig = kcolor.plot.compare(test, model=models, n=8, color_space=cfg["color_space"])
     fig.savefig(out / "compare.png", dpi=90, bbox_inches="tight")
     print(f"wrote {out / 'table.md'} and {out / 'compare.png'}")
     return 0

@@ -138,13 +138,14 @@ def _to_display(images):
     return images
 
 
-def grid_rows(L, ab_pred, ab_true=None):
+def grid_rows(L, ab_pred, ab_true=None, color_space="lab"):
     """Builds the rows of an image grid as RGB arrays in [0, 1].
 
     Args:
         L: normalised L, ``(n, H, W, 1)``.
         ab_pred: predicted normalised ab, ``(n, H, W, 2)``.
         ab_true: true normalised ab or ``None``.
+        color_space: ``"yuv"`` when L is paper A's Y and the others UV.
 
     Returns:
         A list of ``(title, images)`` with images of shape ``(n, H, W, 3)``:
@@ -153,6 +154,12 @@ def grid_rows(L, ab_pred, ab_true=None):
     from kcolor import color
 
     L = np.asarray(L, dtype="float32")
+    if color_space == "yuv":  # paper A: Y with UV = 0, the prediction's UV, the truth's
+        rows = [("grey", np.asarray(color.y_uv_to_rgb(L, np.zeros(L.shape[:-1] + (2,),
+                                                                   "float32"))))]
+        rows += [(title, np.asarray(color.y_uv_to_rgb(L, np.asarray(uv, dtype="float32"))))
+                 for title, uv in (("ours", ab_pred), ("truth", ab_true)) if uv is not None]
+        return [(title, np.clip(images, 0.0, 1.0)) for title, images in rows]
     rows = [
         ("grey", np.asarray(color.l_to_gray_rgb(L))),
         ("ours", np.asarray(color.l_ab_to_rgb(L, np.asarray(ab_pred, dtype="float32")))),
@@ -185,6 +192,7 @@ class ImageGrid(keras.callbacks.Callback):
         max_images: the number of columns.
         prefix: file name prefix.
         tag: the TensorBoard summary name.
+        color_space: ``"yuv"`` when ``L`` is paper A's Y and ``ab`` its UV.
 
     Attributes:
         paths: the PNG files written so far.
@@ -206,6 +214,7 @@ class ImageGrid(keras.callbacks.Callback):
         max_images=8,
         prefix="epoch",
         tag="colourisations",
+        color_space="lab",
     ):
         super().__init__()
         if not isinstance(every, int) or every < 1:
@@ -233,6 +242,7 @@ class ImageGrid(keras.callbacks.Callback):
                 ) from error
         self.prefix = prefix
         self.tag = tag
+        self.color_space = color_space
         self.paths = []
         self._writer = None
 
@@ -241,7 +251,7 @@ class ImageGrid(keras.callbacks.Callback):
         prediction = self.model.predict(self.L, batch_size=len(self.L), verbose=0)
         if not getattr(self.model, "conditional", True):
             return [("generated", _to_display(prediction))]
-        return grid_rows(self.L, prediction, self.ab)
+        return grid_rows(self.L, prediction, self.ab, color_space=self.color_space)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:

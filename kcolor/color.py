@@ -252,6 +252,16 @@ def y_uv_to_rgb(Y, UV):
     return yuv_to_rgb(ops.concatenate([_as_float(Y), _as_float(UV)], axis=-1))
 
 
+def y_uv_to_l_ab(Y, UV):
+    """``(Y, UV)`` model tensors -> normalised ``(L, ab)``, through sRGB.
+
+    How paper A's YUV colorizations are scored with the Lab metrics of
+    ``kcolor.metrics`` and drawn by ``kcolor.plot``: ``y_uv_to_rgb`` (clipped
+    to [0, 1]), then ``rgb_to_l_ab``.
+    """
+    return rgb_to_l_ab(y_uv_to_rgb(Y, UV))
+
+
 def l_to_gray_rgb(L):
     """Normalised L -> the grey sRGB image a person sees (ab = 0)."""
     L = _compute_in_float32(_as_float(L))
@@ -275,4 +285,5 @@ __all__ = [
     "l_to_gray_rgb",
     "srgb_to_linear",
     "linear_to_srgb",
+    "y_uv_to_l_ab",
 ]

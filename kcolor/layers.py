@@ -238,11 +238,14 @@ class KooPreprocessing(keras.layers.Layer):
         self.contrast = SpatialContrastiveNormalization(kernel_size, sigma, name="contrast")
         self.targets = GlobalStandardization(channels, mean, std, name="uv_standardization")
         self.kernel_size, self.sigma, self.channels = kernel_size, sigma, channels
+        # True once the statistics are measured (adapt) or given (a saved model's).
+        self.adapted = mean is not None
         self.built = True
 
     def adapt(self, data):
         """Measures the global target mean and std from ``(Y, UV)`` batches."""
         self.targets.adapt(data)
+        self.adapted = True
         return self
 
     def call(self, inputs):

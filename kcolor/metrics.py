@@ -575,7 +575,8 @@ def predictor(model):
     )
 
 
-def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose="auto"):
+def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose="auto",
+             color_space="lab"):
     """Scores ``model`` over a whole data set of ``(L, ab)`` batches.
 
     Sums and counts are added over every batch before dividing, so the pixel
@@ -593,6 +594,12 @@ def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose=
         keys: the keys to compute (default ``SCORE_KEYS``).
         verbose: ``True`` / ``False``, or ``"auto"``: a tqdm bar when there
             are more than 10 batches or their number is unknown.
+        color_space: ``"lab"`` (default), or ``"yuv"`` for paper A's
+            ``(Y, UV)`` batches and a model that predicts UV from Y: the
+            truth and the prediction (each with the true Y) are converted to
+            Lab through sRGB (``kcolor.color.y_uv_to_l_ab``) and scored like
+            any other, the prediction's ab against the truth's with the
+            truth's L. The grey row (UV = 0) is then grey in Lab too.
 
     Returns:
         dict of python floats, keys as ``score`` (plus ``"images"``, the number
@@ -603,6 +610,8 @@ def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose=
     >>> rows = {"grey": evaluate("grey", test_ds), "truth": evaluate("truth", test_ds),
     ...         "U-Net L2": evaluate(unet_l2, test_ds)}
     """
+    if color_space not in ("lab", "yuv"):
+        raise ValueError(f"color_space must be 'lab' or 'yuv', got {color_space!r}.")
     predict = predictor(model)
     keys = _keys(bins, keys)
     total = None
@@ -628,6 +637,10 @@ def evaluate(model, dataset, *, max_batches=None, bins=None, keys=None, verbose=
                 break
             L, ab_true = color.split_l_ab(element)
             ab_pred = predict(L, ab_true)
+            if color_space == "yuv":  # (Y, UV) -> (L, ab) for the truth and the prediction
+                Y, UV_true = L, ab_true
+                L, ab_true = color.y_uv_to_l_ab(Y, UV_true)
+                ab_pred = color.y_uv_to_l_ab(Y, ab_pred)[1]
             batch = _Batch(ab_pred, ab_true, L)  # checks the shapes eagerly
             sums_counts = compiled(batch.L, batch.ab_pred, batch.ab_true).numpy()
             for key, (s, c) in zip(keys, sums_counts):

@@ -63,6 +63,7 @@ def compare(
     titles=("grey", "prediction", "truth"),
     cell_size=1.6,
     transpose=False,
+    color_space="lab",
 ):
     """A grid with one row per image: grey | prediction(s) | truth.
 
@@ -83,6 +84,8 @@ def compare(
         transpose: one row per column above (grey, each model, truth) and
             one column per image, each row labelled on its left: for
             comparing many models (paper E's figure 6, a row per loss).
+        color_space: ``"yuv"`` when ``L`` is paper A's Y, the truth and the
+            predictions UV: all are converted to Lab (with Y) to be drawn.
 
     Returns:
         ``matplotlib.figure.Figure`` with ``n * columns`` axes, each showing
@@ -120,6 +123,11 @@ def compare(
 
     images = []
     for title, ab in columns:
+        if color_space == "yuv":  # paper A: L is Y, ab is UV; each column with the true Y
+            uv = np.zeros(L[:n].shape[:-1] + (2,), "float32") if ab is None else ab
+            uv = _numpy(uv, f"UV of column {title!r}", 2)[:n]
+            images.append((title, np.asarray(color.y_uv_to_rgb(L[:n], uv))))
+            continue
         if ab is None:
             images.append((title, np.clip(np.asarray(color.l_to_gray_rgb(L[:n])), 0.0, 1.0)))
             continue
@@ -209,6 +217,40 @@ def history(history_or_dict, *, keys=None, ncols=3, cell_size=(4.0, 2.8)):
         ax.grid(alpha=0.3)
     for ax in axes[len(names):]:
         fig.delaxes(ax)
+    return fig
+
+
+def gradient_norms(runs, *, threshold=1e-4, size=(7.0, 3.2)):
+    """The generator's gradient norm per training step, one line per run, log scale.
+
+    Paper A, section 5.2: once its discriminator won, the norm of the
+    generator's gradient fell below 1e-4 and the generator stopped learning.
+
+    Args:
+        runs: ``{name: norms}``, each a ``kcolor.callbacks.GradientNormLogger``
+            (its ``norms``) or a sequence of floats, one per step.
+        threshold: the dashed line (paper A's 1e-4); ``None`` for none.
+        size: the figure's (width, height) in inches.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with one axes; each run's line is
+        labelled with its name.
+    """
+    if not runs:
+        raise ValueError("gradient_norms needs at least one run {name: norms}.")
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    for name, norms in runs.items():
+        values = np.asarray(getattr(norms, "norms", norms), dtype=np.float64).ravel()
+        # A norm of exactly 0 cannot be drawn on a log scale: floor it at 1e-12.
+        ax.semilogy(np.arange(1, len(values) + 1), np.maximum(values, 1e-12), lw=1.2,
+                    label=str(name))
+    if threshold is not None:
+        ax.axhline(threshold, color="k", ls="--", lw=1, label=f"{threshold:g} (paper A)")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("generator gradient norm")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside the lines
     return fig
 
 
@@ -387,7 +429,8 @@ class ResultsTable:
 
 
 def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
-                  max_batches=None, extra=None, digits=2, bins=None):
+                  max_batches=None, extra=None, digits=2, bins=None,
+                  color_space="lab"):
     """Scores models on a test set and tabulates them beside the paper's numbers.
 
     The one table every notebook prints: for each model our numbers (with
@@ -412,6 +455,8 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
             adds ``bin_acc@n`` (and its per-channel variants) to every
             row, the grey and truth rows included (see
             ``kcolor.metrics.evaluate``).
+        color_space: ``"yuv"`` for paper A's ``(Y, UV)`` test set and models
+            (see ``kcolor.metrics.evaluate``); default ``"lab"``.
 
     Returns:
         A ``ResultsTable``.
@@ -432,9 +477,11 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
     rows = {}
     for name, model in models.items():
         scores = dict(model) if isinstance(model, dict) else evaluate(
-            model, dataset, max_batches=max_batches, keys=keys, bins=bins)
+            model, dataset, max_batches=max_batches, keys=keys, bins=bins,
+            color_space=color_space)
         rows[name] = scores
-    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys, bins=bins))
+    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys, bins=bins,
+                               color_space=color_space))
     for name, row in rows.items():
         row.update(profile=profile, data=data)
         row.update((extra or {}).get(name, {}))
@@ -511,4 +558,4 @@ def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
 
 
 __all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS",
-           "ab_plane"]
+           "ab_plane", "gradient_norms"]

@@ -10,7 +10,7 @@ loss, so ``compile(optimizer=...)`` is enough and ``fit`` / ``evaluate`` /
 """
 
 from kcolor import losses
-from kcolor.backend import default_jit_compile, keras
+from kcolor.backend import default_jit_compile, keras, tf
 from kcolor.colorizers import scaling
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.layers import KooPreprocessing
@@ -101,7 +101,8 @@ class Colorizer(ColorizerModel):
             and global standardisation of the targets: the loss is computed
             on standardised targets, ``predict`` returns un-standardised ones.
             Call ``adapt(train_ds)`` before ``fit`` to measure the targets'
-            mean and std.
+            mean and std; a ``fit`` that finds them unmeasured measures them
+            on the first ``ADAPT_BATCHES`` batches of its data set.
 
     Example:
 
@@ -123,6 +124,9 @@ class Colorizer(ColorizerModel):
         Paper A section 3.1 (eq. 1); paper B section 3.1 (eq. 9); paper C
         section 3.2; paper E section 4.2.4.
     """
+
+    #: Batches ``fit`` measures the target statistics on when ``adapt`` was not called.
+    ADAPT_BATCHES = 50
 
     def __init__(self, network, loss="l2", *, preprocessing=None, **kwargs):
         super().__init__(**kwargs)
@@ -190,6 +194,13 @@ class Colorizer(ColorizerModel):
         return super().compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
         )
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras ``fit``; with preprocessing never adapted, it adapts first (paper A)."""
+        if (self.preprocessing is not None and not self.preprocessing.adapted
+                and isinstance(x, tf.data.Dataset)):
+            self.adapt(x.take(self.ADAPT_BATCHES))
+        return super().fit(x, y, *args, **kwargs)
 
     def adapt(self, data):
         """Paper A: measures the targets' global mean and std (needs preprocessing).
