@@ -15,6 +15,7 @@ import argparse
 import base64
 import html
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -86,6 +87,11 @@ def _notebook_html(path, target):
     target.write_text(body, encoding="utf-8")
 
 
+def _link(path, page):
+    """``path`` relative to the folder of the HTML ``page``, wherever each lies."""
+    return Path(os.path.relpath(path.resolve(), page.parent.resolve())).as_posix()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", default="build/notebooks")
@@ -118,8 +124,8 @@ def main(argv=None):
         errors = _errors(nb)
         parts = [f'<h2 id="{anchor}">{html.escape(title)}</h2>',
                  f'<p class="meta">{" · ".join(meta)} · '
-                 f'<a href="{page.relative_to(out.parent)}">executed notebook (HTML)</a> · '
-                 f'<a href="{path.relative_to(out.parent)}">.ipynb</a></p>']
+                 f'<a href="{_link(page, out)}">executed notebook (HTML)</a> · '
+                 f'<a href="{_link(path, out)}">.ipynb</a></p>']
         if errors:
             parts.append(f'<p class="failed">{errors} cell(s) failed: see the notebook.</p>')
         if claim:
@@ -135,7 +141,7 @@ def main(argv=None):
             for k, png in enumerate(shown, 1):
                 name = f"{path.stem}_{k}.png"
                 (figures / name).write_bytes(base64.b64decode(png))
-                parts.append(f'<a href="{(figures / name).relative_to(out.parent)}">'
+                parts.append(f'<a href="{_link(figures / name, out)}">'
                              f'<img src="data:image/png;base64,{png}" alt="{name}"></a>')
             parts.append("</div>")
         sections.append("\n".join(parts))

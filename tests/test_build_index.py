@@ -66,3 +66,21 @@ def test_index_without_notebooks_says_what_to_run(tmp_path, capsys):
     assert _load_script().main(["--notebooks", str(tmp_path), "--out",
                                 str(tmp_path / "i.html")]) == 1
     assert "run_notebooks.py" in capsys.readouterr().out
+
+
+def test_index_links_work_when_the_figures_lie_outside_the_page_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "run" / "notebooks"
+    folder.mkdir(parents=True)
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 04 · Losses"),
+        new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": _png()})]),
+    ])
+    nbformat.write(nb, folder / "04_losses.ipynb")
+    page = tmp_path / "site" / "index.html"
+    page.parent.mkdir()
+    monkeypatch.chdir(tmp_path)  # the default --figures is relative: build/figures
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(page)]) == 0
+    html_text = page.read_text()
+    assert 'href="../build/figures/04_losses_1.png"' in html_text
+    assert 'href="../run/notebooks/04_losses.ipynb"' in html_text
+    assert (tmp_path / "build" / "figures" / "04_losses_1.png").exists()
