@@ -85,6 +85,8 @@ def test_every_full_configuration_builds_and_trains_one_step(name):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, size=(4, 32, 32, 3), dtype=np.uint8)
     train = kcolor.data.from_arrays(images, batch_size=2, color_space=cfg["color_space"])
+    if isinstance(model, kcolor.ClassColorizer):  # class prior and bin means, as notebooks do
+        model.bins.fit(train)
     before = [w.copy() for w in model.get_weights()]
     logs = model.fit(train, epochs=1, verbose=0).history
     assert all(np.isfinite(v[-1]) for v in logs.values())
