@@ -74,8 +74,7 @@ def main(argv=None):
                                          warm_start=models.get(start_from))
         print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
         if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
-            batches = kcolor.experiments.config(name, args.profile, changes)["bins"]["fit_batches"]
-            model.bins.fit(train.take(batches))
+            kcolor.experiments.papers_e_c.fit_bins(model, train, name, args.profile, changes)
         history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
