@@ -36,11 +36,10 @@ model from a config), and one whose data is not colour photos gives
 This file is the machinery they share.
 """
 
-import copy
-
 PROFILES = ("smoke", "quick", "full")
 
 from kcolor.experiments import paper_a, paper_b, papers_d_c, papers_e_c
+from kcolor.experiments.merge import merge
 from kcolor.experiments.paper_b import PAPER_B_TABLE_1
 
 # The notebook groups, in course order. A module adds its experiments here.
@@ -71,16 +70,6 @@ def _check_name(name):
         raise ValueError(
             f"Unknown experiment {name!r}; known experiments: {', '.join(NAMES)}."
         )
-
-
-def _merge(base, override):
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def config(name, profile="smoke", overrides=None):
@@ -115,11 +104,11 @@ def config(name, profile="smoke", overrides=None):
     base.setdefault("steps_per_epoch", None)
     base.setdefault("warm_start", None)
     base.setdefault("color_space", "lab")
-    cfg = _merge(base, _EXPERIMENTS[name]["profiles"][profile])
+    cfg = merge(base, _EXPERIMENTS[name]["profiles"][profile])
     unknown = sorted(set(overrides or {}) - set(cfg))
     if unknown:
         raise ValueError(f"Unknown settings {unknown} for {name}; it has {sorted(cfg)}.")
-    cfg = _merge(cfg, overrides or {})
+    cfg = merge(cfg, overrides or {})
     return {"name": name, "profile": profile, **cfg}
 
 

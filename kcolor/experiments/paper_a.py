@@ -23,6 +23,8 @@ vanishes when D wins), ``..._non_saturating``, ``..._label_smoothing``,
 same units as its validation L2.
 """
 
+from kcolor.experiments.merge import merge
+
 # Paper A, section 5.1: "Starting from a training loss of 0.0118, the system
 # achieved a final training loss of 0.0071 and a validation loss of 0.0073"
 # (eq. 5: the per-pixel loss of eq. 1, averaged over the images).
@@ -79,21 +81,10 @@ LADDER = (
 )
 
 
-def _merge(base, override):
-    out = {key: (dict(value) if isinstance(value, dict) else value)
-           for key, value in base.items()}
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
-        else:
-            out[key] = value
-    return out
-
-
 def _ladder():
     experiments, settings = {}, dict(_PAPER_A_CGAN)
     for step, (name, change, override) in enumerate(LADDER):
-        settings = _merge(settings, override)
+        settings = merge(settings, override)
         experiments[name] = {
             "cite": "A, sections 3.2 and 5.2, Algorithm 2" + (
                 "; the fixes of B section 3.3 and D section 4 (pix2pix)" if step else ""),

@@ -27,6 +27,7 @@
 import numpy as np
 
 from kcolor.backend import keras
+from kcolor.experiments.merge import merge
 
 # --------------------------------------------------------------------------- notebook 06
 
@@ -59,7 +60,7 @@ _SHORT_06 = {"generator": {"width": 0.25}, "discriminator": {"width": 0.25},
 
 def _zoo(cite, what, family, generator, discriminator, gan, optimizer, short=None, notes=""):
     """One notebook 06 experiment: an unconditional GAN on digits."""
-    short = _merge_dicts(_SHORT_06, short or {})
+    short = merge(_SHORT_06, short or {})
     return {
         "cite": cite, "what": what, "family": family, "generator": dict(generator),
         "discriminator": dict(discriminator), "gan": {"conditional": False, **gan},
@@ -68,13 +69,6 @@ def _zoo(cite, what, family, generator, discriminator, gan, optimizer, short=Non
                      "full": dict(_FULL_06)},
         "notes": notes,
     }
-
-
-def _merge_dicts(base, extra):
-    out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for key, value in extra.items():
-        out[key] = {**out.get(key, {}), **value} if isinstance(value, dict) else value
-    return out
 
 
 EXPERIMENTS = {
