@@ -364,8 +364,8 @@ def _colour_detector(kernel, bias):
     return d
 
 
-def _margin_step(discriminator, margin):
-    model = kcolor.CGAN(_zero_generator(), discriminator, margin=margin)
+def _margin_step(discriminator, margin, **options):
+    model = kcolor.CGAN(_zero_generator(), discriminator, margin=margin, **options)
     model.compile()
     L = np.zeros((4, SIZE, SIZE, 1), "float32")
     ab = np.full((4, SIZE, SIZE, 2), 0.5, "float32")  # real: a = b = 0.5; fakes: 0
@@ -405,6 +405,29 @@ def test_margin_follows_algorithm_2_when_one_error_is_below_gamma():
     # Paper A's Algorithm 2 updates D only if both errors exceed gamma.
     skipped, d_unchanged, _, _ = _margin_step(_colour_detector([0, 0, 0], 2.0), 0.5)
     assert skipped == 1.0 and d_unchanged
+
+
+def test_margin_on_fake_updates_d_while_g_fools_it():
+    # constant logit 2 ("real" for every pair): errorFake = 2.13 > 0.5, so D
+    # trains, although errorReal = 0.13 is below the margin.
+    skipped, d_unchanged, _, model = _margin_step(_colour_detector([0, 0, 0], 2.0), 0.5,
+                                                  margin_on="fake")
+    assert skipped == 0.0 and not d_unchanged and int(model.d_optimizer.iterations) == 1
+    assert model.get_config()["margin_on"] == "fake"
+
+
+def test_margin_on_fake_rests_d_while_it_rejects_the_fakes():
+    # constant logit -2 ("fake" for every pair): errorFake = 0.13 < 0.5 skips
+    # the update, although errorReal = 2.13 is large.
+    skipped, d_unchanged, _, _ = _margin_step(_colour_detector([0, 0, 0], -2.0), 0.5,
+                                              margin_on="fake")
+    assert skipped == 1.0 and d_unchanged
+
+
+def test_margin_on_must_name_the_errors():
+    with pytest.raises(ValueError, match="margin_on"):
+        kcolor.CGAN(_zero_generator(), _colour_detector([0, 0, 0], 0.0), margin=0.5,
+                    margin_on="real")
 
 
 def test_g_grad_norm_is_the_norm_of_the_generator_gradient():

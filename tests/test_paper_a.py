@@ -36,7 +36,7 @@ def test_the_ladder_changes_one_thing_at_a_time():
     assert steps[0]["generator_loss"] == "saturating"
     for before, after in zip(steps, steps[1:]):
         assert sum(before[k] != after[k] for k in before) == 1, (before, after)
-    assert steps[-1] == {"generator_loss": "non_saturating", "margin": 0.5,
+    assert steps[-1] == {"generator_loss": "non_saturating", "margin": 0.5, "margin_on": "fake",
                          "one_sided_label_smoothing": 0.1, "l1_weight": 100.0,
                          "discriminator": "patchgan"}
 

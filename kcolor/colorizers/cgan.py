@@ -32,11 +32,16 @@ class CGAN(AdversarialColorizer):
             0.1 trains D towards 0.9 on real pairs and 0 on fakes (paper B,
             section 3.3). Default 0.
         margin: paper A's heuristic (Algorithm 2, gamma = 0.5): D's update
-            is applied only when both its errors, ``errorReal`` and
-            ``errorFake``, exceed the margin. A skipped update leaves D's
-            weights and its optimiser's state untouched; the logged
-            ``d_skipped`` is the fraction of skipped steps. ``None``
-            (default) always updates.
+            is applied only while its errors exceed the margin (which ones:
+            ``margin_on``). A skipped update leaves D's weights and its
+            optimiser's state untouched; the logged ``d_skipped`` is the
+            fraction of skipped steps. ``None`` (default) always updates.
+        margin_on: which of D's errors must exceed ``margin`` for D to
+            update. ``"both"`` (default): ``errorReal`` and ``errorFake``,
+            Algorithm 2 (line 7) as printed, after Larsen and Sonderby.
+            ``"fake"``: ``errorFake`` alone: D rests while it rejects the
+            generated colourings and trains again as soon as G fools it,
+            whatever it says of the real ones (notebook 02 says why).
         **kwargs: the shared options of ``AdversarialColorizer``
             (``l1_weight``, ``noise``, ``d_steps``, ``conditional``, ...).
 
@@ -55,9 +60,10 @@ class CGAN(AdversarialColorizer):
     """
 
     GENERATOR_LOSSES = ("non_saturating", "saturating")
+    MARGIN_ON = ("both", "fake")
 
     def __init__(self, generator, discriminator, *, generator_loss="non_saturating",
-                 one_sided_label_smoothing=0.0, margin=None, **kwargs):
+                 one_sided_label_smoothing=0.0, margin=None, margin_on="both", **kwargs):
         if generator_loss not in self.GENERATOR_LOSSES:
             raise ValueError(
                 f"generator_loss must be one of {self.GENERATOR_LOSSES}, got {generator_loss!r}."
@@ -71,10 +77,13 @@ class CGAN(AdversarialColorizer):
             raise ValueError(
                 f"margin must be a positive number (paper A: 0.5) or None, got {margin!r}."
             )
+        if margin_on not in self.MARGIN_ON:
+            raise ValueError(f"margin_on must be one of {self.MARGIN_ON}, got {margin_on!r}.")
         super().__init__(generator, discriminator, **kwargs)
         self.generator_loss_name = generator_loss
         self.one_sided_label_smoothing = float(one_sided_label_smoothing)
         self.margin = None if margin is None else float(margin)
+        self.margin_on = margin_on
 
     def discriminator_loss(self, x, y, fake, training=True):
         """``errorReal + errorFake = -E log D(x, y) - E log(1 - D(x, G(x)))``."""
@@ -101,9 +110,12 @@ class CGAN(AdversarialColorizer):
         if self.margin is None:
             return super().update_discriminator(grads, d_logs)
         # Algorithm 2, line 7: update only if errorFake > gamma and errorReal > gamma
-        # (on the global batch's errors, so that every replica decides alike).
-        update = ops.logical_and(scaling.global_mean(d_logs["d_real_error"]) > self.margin,
-                                 scaling.global_mean(d_logs["d_fake_error"]) > self.margin)
+        # (on the global batch's errors, so that every replica decides alike);
+        # margin_on="fake" asks errorFake > gamma only.
+        update = scaling.global_mean(d_logs["d_fake_error"]) > self.margin
+        if self.margin_on == "both":
+            update = ops.logical_and(
+                update, scaling.global_mean(d_logs["d_real_error"]) > self.margin)
         variables = self.discriminator.trainable_variables
         return {"d_skipped": scaling.apply_if(self.d_optimizer, update, grads, variables)}
 
@@ -113,6 +125,7 @@ class CGAN(AdversarialColorizer):
     def get_config(self):
         config = super().get_config()
         config.update(generator_loss=self.generator_loss_name, margin=self.margin,
+                      margin_on=self.margin_on,
                       one_sided_label_smoothing=self.one_sided_label_smoothing)
         return config
 
