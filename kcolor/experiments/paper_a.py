@@ -48,15 +48,8 @@ _FULL_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 128}
 # norm; the minimax ("saturating") loss; the margin heuristic gamma = 0.5;
 # RMSProp with 1e-2 for G and 1e-3 for D ("the best possible learning
 # rates"). noise_dim is not in the paper: DCGAN's 100.
-#
 # The margin is tested on errorFake alone (margin_on="fake"), not on both
-# errors as Algorithm 2 prints it. D's first RMSProp step is large (Keras's
-# RMSProp starts its mean square at 0) and throws every pair to one side; with
-# both errors tested, D then freezes on whichever side chance picked, and when
-# that side is "real" G fools a frozen D for ever, under either loss: not the
-# failure paper A reports. Tested on errorFake alone, D rests while it rejects
-# the fakes and trains again whenever G fools it, as the heuristic intends
-# ("give the generator a chance to catch up"); notebook 02 shows both rules.
+# errors as Algorithm 2 prints it: notebook 02, "Where ours differs", says why.
 _PAPER_A_CGAN = {
     "family": "KooCGAN",
     "color_space": "yuv",
