@@ -15,6 +15,7 @@ import kcolor
 from kcolor import checkpoints, experiments
 from kcolor.backend import keras, tf
 from kcolor.data import tfds as kcolor_tfds
+from tests.test_checkpoints import Interrupt  # raises after n batches; counts them
 
 pytestmark = pytest.mark.tf_only
 
@@ -226,19 +227,6 @@ def test_save_writes_atomically_and_a_gan_as_its_generator(models, capsys, monke
 
 TINY = {"epochs": 3, "steps_per_epoch": 4}
 SIZE = 16
-
-
-class Interrupt(keras.callbacks.Callback):
-    """Raises after ``n`` batches: a dead kernel, in-process."""
-
-    def __init__(self, n):
-        super().__init__()
-        self.n, self.seen = n, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen += 1
-        if self.seen == self.n:
-            raise KeyboardInterrupt("simulated disconnect")
 
 
 def _session(name="03_unet_l2", seed=0):
