@@ -13,6 +13,7 @@ import pytest
 
 import kcolor
 from kcolor import checkpoints, experiments
+from kcolor.experiments import runs
 from kcolor.backend import keras, tf
 from kcolor.data import tfds as kcolor_tfds
 from tests.test_checkpoints import Interrupt  # raises after n batches; counts them
@@ -249,7 +250,7 @@ def test_a_run_killed_mid_epoch_resumes_to_the_uninterrupted_weights(tmp_path, m
     with pytest.raises(KeyboardInterrupt):  # dies in epoch 2, after its third batch
         experiments.fit(model, train, "03_unet_l2", "smoke", overrides=TINY, verbose=0,
                         callbacks=[Interrupt(7)])
-    folder = experiments.runs.run_folder(tmp_path / "models", "03_unet_l2", "smoke", TINY)
+    folder = runs.run_folder(tmp_path / "models", "03_unet_l2", "smoke", TINY)
     assert folder.name.startswith("03_unet_l2_smoke_") and len(folder.name) == 25
     assert checkpoints.checkpoints(folder)[0][1]["step"] == 4  # epoch 1's end
 
@@ -298,12 +299,12 @@ def test_a_time_budgeted_run_resumes_with_what_is_left_of_its_budget(models):
     with pytest.raises(KeyboardInterrupt):
         experiments.fit(model, train, name, "quick", verbose=0, overrides=overrides,
                         callbacks=[Interrupt(5)])
-    folder = experiments.runs.run_folder(models, name, "quick", overrides)
+    folder = runs.run_folder(models, name, "quick", overrides)
     spent = checkpoints.checkpoints(folder)[0][1]["wall_time"]
     assert spent > 0
     # Resumed with a budget the run has already spent: two steps, then done.
     shorter = dict(overrides, time_budget_s=spent / 2)
-    os.replace(folder, experiments.runs.run_folder(models, name, "quick", shorter))
+    os.replace(folder, runs.run_folder(models, name, "quick", shorter))
     model = experiments.build(name, "quick", image_size=SIZE, overrides=overrides)
     counter = Interrupt(10**9)
     history = experiments.fit(model, train, name, "quick", verbose=0, overrides=shorter,
@@ -353,3 +354,26 @@ def test_trained_trains_a_missing_upstream_model_then_loads_it(cifar10_dir, mode
     # The colorizer notebook 02 starts from arrives as a Colorizer with its network.
     unet = experiments.trained("03_unet_l2", "quick", data_dir=data_dir)
     assert isinstance(unet, kcolor.Colorizer) and unet.network is not None
+
+
+def test_the_training_time_line_comes_from_the_config_and_the_first_steps(capsys, monkeypatch):
+
+    budget = experiments.config("07_lsgan_l1_patch", "quick")["time_budget_s"]
+    assert runs.duration_text(experiments.config("07_lsgan_l1_patch", "quick")) == (
+        f"its time budget, {budget} s of training")
+    assert runs.duration_text(experiments.config("03_cgan", "quick")).startswith("1200 steps")
+    # The estimate: the steps after the first (tracing), timed, times the run's steps.
+    clock = iter([10.0, 10.3])
+
+    class FakeTime:
+        @staticmethod
+        def perf_counter():
+            return next(clock)
+
+    monkeypatch.setattr(runs, "time", FakeTime)
+    eta = runs.Eta(total=1200, steps=3, label="03_cgan")
+    for batch in range(6):
+        eta.on_train_batch_end(batch)
+    assert capsys.readouterr().out == (
+        "03_cgan: 0.1 s a step (timed over 3), about 2 min for its 1200.\n")
+    assert eta.seconds_per_step == pytest.approx(0.1)
