@@ -290,6 +290,26 @@ def test_a_run_killed_mid_epoch_resumes_to_the_uninterrupted_weights(tmp_path, m
 
 
 @pytest.mark.slow
+def test_a_killed_gan_resumes_to_the_uninterrupted_weights(tmp_path, monkeypatch):
+    """Both optimisers, the noise generator's state and the data stream carry over."""
+    monkeypatch.setenv("KCOLOR_MODELS", str(tmp_path / "reference"))
+    train, reference = _session("03_cgan")
+    experiments.fit(reference, train, "03_cgan", "smoke", overrides=TINY, verbose=0)
+    monkeypatch.setenv("KCOLOR_MODELS", str(tmp_path / "models"))
+    train, gan = _session("03_cgan")
+    with pytest.raises(KeyboardInterrupt):
+        experiments.fit(gan, train, "03_cgan", "smoke", overrides=TINY, verbose=0,
+                        callbacks=[Interrupt(10)])  # in epoch 3
+    train, gan = _session("03_cgan")
+    history = experiments.fit(gan, train, "03_cgan", "smoke", overrides=TINY, verbose=0)
+    assert history.epoch == [0, 1, 2] and len(history.history["d_loss"]) == 3
+    for name in ("g_optimizer", "d_optimizer"):
+        assert int(getattr(gan, name).iterations) == 12
+    for a, b in zip(reference.weights, gan.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5, err_msg=a.path)
+
+
+@pytest.mark.slow
 def test_a_time_budgeted_run_resumes_with_what_is_left_of_its_budget(models):
     name, overrides = "07_lsgan_l1_patch", {"epochs": 50, "steps_per_epoch": 2,
                                             "time_budget_s": 3600}
