@@ -275,11 +275,13 @@ def test_a_run_killed_mid_epoch_resumes_to_the_uninterrupted_weights(tmp_path, m
     for a, b in zip(model.weights, again.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
-    # Another seed starts from other weights: it does not continue this run.
-    train, other = _session(seed=1)
-    experiments.fit(other, train, "03_unet_l2", "smoke", overrides=TINY, verbose=0)
+    # Another seed starts from other weights: it would not continue this run
+    # (experiments.fit claims the folder first; the other run is moved aside).
+    _, other = _session(seed=1)
+    assert runs.claim(other, folder) and not runs.claim(other, folder)
     assert "started from other weights" in capsys.readouterr().out
-    assert folder.with_name(folder.name + "-previous").is_dir()
+    assert checkpoints.checkpoints(folder.with_name(folder.name + "-previous"))
+    assert not checkpoints.checkpoints(folder)
 
     # retrain=True trains again from the start.
     train, fresh = _session()
