@@ -6,6 +6,14 @@ import pytest
 from kcolor import plot, tables
 
 
+def _random_l_ab(seed, n):
+    """``n`` random 8 px ``(L, ab)`` images with mild colours."""
+    rng = np.random.default_rng(seed)
+    L = rng.uniform(-1, 1, size=(n, 8, 8, 1)).astype("float32")
+    ab = rng.uniform(-0.3, 0.3, size=(n, 8, 8, 2)).astype("float32")
+    return L, ab
+
+
 def test_metrics_table_puts_the_paper_beside_ours():
     ours = {
         "grey": {"acc@2%": 0.2412, "mae_ab": 10.5, "profile": "smoke", "data": "sample 32 px",
@@ -34,9 +42,7 @@ def test_metrics_table_puts_the_paper_beside_ours():
 
 
 def test_results_table_adds_reference_rows_and_labels_ours():
-    rng = np.random.default_rng(0)
-    L = rng.uniform(-1, 1, size=(6, 8, 8, 1)).astype("float32")
-    ab = rng.uniform(-0.3, 0.3, size=(6, 8, 8, 2)).astype("float32")
+    L, ab = _random_l_ab(0, 6)
     test = [(L[:3], ab[:3]), (L[3:], ab[3:])]
     vivid = lambda x: np.full(x.shape[:-1] + (2,), 0.6, "float32")  # noqa: E731
     table = tables.results_table(
@@ -66,9 +72,7 @@ def test_results_table_scores_models_with_evaluate():
     """The docstring's promise: the table runs kcolor.metrics.evaluate itself."""
     from kcolor import metrics
 
-    rng = np.random.default_rng(2)
-    L = rng.uniform(-1, 1, size=(4, 8, 8, 1)).astype("float32")
-    ab = rng.uniform(-0.3, 0.3, size=(4, 8, 8, 2)).astype("float32")
+    L, ab = _random_l_ab(2, 4)
     half = lambda x: np.full(x.shape[:-1] + (2,), 0.1, "float32")  # noqa: E731
     table = tables.results_table({"half": half}, [(L, ab)], profile="smoke", data="random")
     expected = metrics.evaluate(half, [(L, ab)])
