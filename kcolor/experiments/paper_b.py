@@ -31,8 +31,8 @@ PAPER_B_TABLE_1 = {
                          "acc@5%": 47.3},
 }
 
-# The quick profile's shared settings: a quarter-width U-Net at 32 px trains
-# at about 250 img/s as a cGAN on 2 CPU cores (benchmarks/quality.py).
+# The quick profile's shared settings, for a quarter-width U-Net at 32 px
+# (benchmarks/quality.py prints each model's training speed in img/s).
 _QUICK_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "augment": True}
 
 EXPERIMENTS = {
