@@ -15,7 +15,7 @@ _PAPER_B_CGAN = {
     "model": "CGAN",
     "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
     "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
-    "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
+    "gan": {"adversarial_form": "non_saturating", "one_sided_label_smoothing": 0.1,
             "l1_weight": 100.0},
     "optimizer": dict(ADAM_DCGAN),
     "d_optimizer": dict(ADAM_DCGAN),

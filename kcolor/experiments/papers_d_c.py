@@ -73,7 +73,7 @@ EXPERIMENTS = {
     "06_gan": _zoo(
         "D, section 3 (Goodfellow et al.'s GAN on MNIST, figure 2)",
         "the original GAN: fully connected generator and discriminator, non-saturating loss",
-        "CGAN", _G_MLP, _D_MLP, {"generator_loss": "non_saturating"}, ADAM_DCGAN,
+        "CGAN", _G_MLP, _D_MLP, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
         short={"generator": {"width": 0.5}, "discriminator": {"width": 0.5}},
         notes="Paper D's appendix with its MLP sizes is cut off; we use 256-512-1024 for G and "
               "1024-512-256 with dropout for D, LeakyReLU instead of maxout. The model is "
@@ -82,7 +82,7 @@ EXPERIMENTS = {
     "06_dcgan": _zoo(
         "D, section 3.1 (DCGAN on MNIST, figure 3)",
         "DCGAN: strided (transposed) convolutions, batch norm, ReLU / LeakyReLU, tanh output",
-        "CGAN", _G_DCGAN, _D_DCGAN, {"generator_loss": "non_saturating"}, ADAM_DCGAN,
+        "CGAN", _G_DCGAN, _D_DCGAN, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
         notes="Paper D shows DCGAN samples after 3 epochs of MNIST."),
     "06_lsgan": _zoo(
         "D, section 3.2 (Mao et al., a = 0, b = 1, c = 1)",
@@ -168,7 +168,7 @@ _ADAM_GP = {"name": "adam", "learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
 #: of ``07_<family>_<recon>_<disc>``): ``(kcolor class, its options, D's
 #: optimiser, paper section, description)``.
 GAN_LOSSES_07 = {
-    "cgan": ("CGAN", {"generator_loss": "non_saturating"}, ADAM_DCGAN, "C 4.1, D 4",
+    "cgan": ("CGAN", {"adversarial_form": "non_saturating"}, ADAM_DCGAN, "C 4.1, D 4",
              "the cross-entropy (DCGAN) loss"),
     "lsgan": ("LSGAN", {"a": 0.0, "b": 1.0, "c": 1.0}, ADAM_DCGAN, "C 4.2",
               "least-squares losses, a = 0, b = c = 1"),

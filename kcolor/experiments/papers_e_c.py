@@ -195,7 +195,7 @@ EXPERIMENTS.update({
                     "C, section 3.3 and figure 3c (Col. Col. (GAN)); section 4 (eq. for "
                     "G*)", "regression"),
         "discriminator": {"builder": "patchgan", "width": 1.0},
-        "gan": {"generator_loss": "non_saturating", "l1_weight": 100.0},
+        "gan": {"adversarial_form": "non_saturating", "l1_weight": 100.0},
         "d_optimizer": dict(_C_ADAM),
         "profiles": _C_CGAN_PROFILES,
         "notes": _C_NOTES + " Paper C does not describe the discriminator of its "
