@@ -6,8 +6,9 @@ against soft-encoded targets weighted to favour rare colours, and decode the
 distribution with an annealed mean. Paper E (section 4.2.2) bins a and b
 independently into n uniform bins and decodes the most likely bin to its
 mean. ``ClassColorizer`` does both, depending on the bins it holds
-(``kcolor.quantize.GamutBins``, ``UniformBins`` or any ``kcolor.quantize.Bins``): the data stay ``(L, ab)``,
-and the ab targets are encoded into classes inside the train step.
+(``kcolor.quantize.GamutBins``, ``UniformBins`` or any ``kcolor.quantize.Bins``):
+the data stay ``(L, ab)``, and the ab targets are encoded into classes inside
+the train step.
 """
 
 import math
@@ -44,7 +45,10 @@ class ClassColorizer(ColorizerModel):
     compared with the ab targets encoded by ``bins`` (soft-encoded for
     ``GamutBins``, one-hot per channel for ``UniformBins``) under
     ``kcolor.losses.rebalanced_cross_entropy``, each pixel weighted by its
-    nearest class's rebalancing weight when ``rebalance`` is on. The metrics
+    nearest class's rebalancing weight when ``rebalance`` is on (the
+    variable ``class_weights()``, assigned from the bins' prior at the start
+    of every ``fit`` and ``evaluate``, so a refitted prior reaches an
+    already traced step). The metrics
     are ``loss`` and ``bin_accuracy`` (top-1 accuracy of the hard target
     class; per channel, averaged over a and b, for ``UniformBins``).
 

@@ -164,7 +164,8 @@ class GamutBins(Bins):
         Each row has ``k`` non-zero entries that sum to 1 (Zhang et al.'s Z).
         """
         index, weights = self.sparse_soft_encode(ab)
-        return ops.sum(ops.one_hot(index, self.num_classes, dtype="float32") * weights[..., None], axis=-2)
+        one_hot = ops.one_hot(index, self.num_classes, dtype="float32")  # (..., k, Q)
+        return ops.sum(one_hot * weights[..., None], axis=-2)
 
     def encode_targets(self, ab):
         """Training targets and nearest classes at once.
