@@ -188,7 +188,7 @@ def test_soft_encoding(rng):
 
 
 @pytest.mark.parametrize("k", [1, 5, 10])
-def test_nearest_classes_equal_brute_force(rng, k):
+def test_centre_lookup_equals_brute_force(rng, k):
     # The look-up table of candidates must give the exact k nearest classes,
     # also for points just off the lattice and outside the gamut.
     bins = GamutBins(k=k)
@@ -198,7 +198,9 @@ def test_nearest_classes_equal_brute_force(rng, k):
         (on_lattice + rng.uniform(-1.5, 1.5, on_lattice.shape)) / AB,
     ]).astype(np.float32)
     index, d2 = (np.asarray(x) for x in bins._k_nearest(ab))
-    _, full = nearest_numpy(ab, bins.centers)
+    nearest, full = nearest_numpy(ab, bins.centers)
+    # The numpy path (a cell look-up, exhaustive search off the gamut) too.
+    np.testing.assert_array_equal(bins._encode_numpy(ab), nearest)
     np.testing.assert_allclose(d2, np.sort(full, axis=1)[:, :k], atol=0.05)
     np.testing.assert_allclose(np.take_along_axis(full, index, axis=1), d2, atol=0.05)
 

@@ -135,37 +135,27 @@ class GamutBins(Bins):
     def sparse_soft_encode(self, ab):
         """Zhang et al.'s soft encoding of normalised ab (..., 2), as ``(indices, weights)``.
 
-        The ``k`` nearest bins of each target, weighted by a Gaussian of
-        their distance (sigma = 5 Lab units), normalised to sum to 1. This
+        The ``k`` nearest bins of each target (default 5), weighted by a
+        Gaussian of their distance (``sigma``, default 5 Lab units),
+        normalised to sum to 1. This
         is what the train step uses: ``kcolor.losses.rebalanced_cross_entropy``
         takes the pair and gathers k log-probabilities instead of a (..., Q)
-        product.
+        product (``soft_encode`` gives the dense (..., Q) form).
 
         Returns:
             int32 (..., k) class indices, nearest first, and float32 (..., k)
             weights.
 
         Reference:
-            Paper C, section 3.1; Zhang et al. 2016, section 2.1.
+            Paper C, section 3.1 (the adopted model); Zhang et al. 2016,
+            section 2.1 (5 nearest neighbours, Gaussian kernel, sigma = 5).
         """
-        index, d2 = self._k_nearest(ab)
-        # Measured from the nearest bin (it cancels in the normalisation),
-        # so exp() does not underflow for targets far outside the gamut.
+        index, d2 = self._k_nearest(ab)  # the k nearest bins, squared distances
+        # The Gaussian, of each distance minus the nearest one (a common factor
+        # that the normalisation cancels), so that exp() does not underflow for
+        # targets far outside the gamut.
         gaussian = ops.exp(-(d2 - d2[..., :1]) / (2.0 * self.sigma**2))
-        return index, gaussian / ops.sum(gaussian, axis=-1, keepdims=True)
-
-    def _k_nearest(self, ab, k=None):
-        """(index, d2): the k nearest classes of normalised ab and their squared distances."""
-        return self._lookup.k_nearest(check_ab(ab) * AB_SCALE, self.k if k is None else int(k))
-
-    def soft_encode(self, ab):
-        """The soft encoding as dense targets (..., Q): ``sparse_soft_encode`` scattered.
-
-        Each row has ``k`` non-zero entries that sum to 1 (Zhang et al.'s Z).
-        """
-        index, weights = self.sparse_soft_encode(ab)
-        one_hot = ops.one_hot(index, self.num_classes, dtype="float32")  # (..., k, Q)
-        return ops.sum(one_hot * weights[..., None], axis=-2)
+        return index, gaussian / ops.sum(gaussian, axis=-1, keepdims=True)  # normalised
 
     def encode_targets(self, ab):
         """Training targets and nearest classes at once.
@@ -177,9 +167,22 @@ class GamutBins(Bins):
         index, weights = self.sparse_soft_encode(ab)
         return (index, weights), index[..., 0]
 
+    def soft_encode(self, ab):
+        """The soft encoding as dense targets (..., Q): ``sparse_soft_encode`` scattered.
+
+        Each row has ``k`` non-zero entries that sum to 1 (Zhang et al.'s Z).
+        """
+        index, weights = self.sparse_soft_encode(ab)
+        one_hot = ops.one_hot(index, self.num_classes, dtype="float32")  # (..., k, Q)
+        return ops.sum(one_hot * weights[..., None], axis=-2)
+
     def encode(self, ab):
         """Normalised ab (..., 2) -> int32 index of the nearest class (...)."""
         return self._k_nearest(ab, k=1)[0][..., 0]
+
+    def _k_nearest(self, ab, k=None):
+        """(index, d2): the k nearest classes of normalised ab and their squared distances."""
+        return self._lookup.k_nearest(check_ab(ab) * AB_SCALE, self.k if k is None else int(k))
 
     nearest_classes = deprecated_alias(
         "nearest_classes", "sparse_soft_encode (the k nearest) or encode (the nearest)", _k_nearest)
