@@ -27,6 +27,8 @@ _SUBMODULES = {
     "layers",
     "metrics",
     "plot",
+    "tables",
+    "digit_scores",
     "callbacks",
     "colorizers",
     "experiments",

@@ -6,6 +6,7 @@ import pytest
 import kcolor
 from kcolor import losses
 from kcolor.backend import keras, tf
+from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.classification import ClassColorizer
 from kcolor.colorizers.regression import Colorizer
 from kcolor.layers import GlobalStandardization, KooPreprocessing, SpatialContrastiveNormalization
@@ -169,6 +170,26 @@ def test_colorizer_knows_its_loss(rng):
     assert model.loss_fn is losses.l1
     pred = model.predict(L, verbose=0)
     assert model.evaluate(L, ab, verbose=0) == pytest.approx(np.mean(np.abs(pred - ab)), rel=1e-4)
+
+
+@pytest.mark.parametrize("env, expected", [("1", True), ("0", False)])
+def test_compile_resolves_the_xla_default_in_one_place(monkeypatch, env, expected):
+    """``jit_compile=None`` reaches ``ColorizerModel.compile``: ``default_jit_compile()``."""
+    monkeypatch.setenv("KCOLOR_JIT_COMPILE", env)
+    assert kcolor.backend.default_jit_compile() is expected
+    patch = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(1, 3, padding="same")])
+    models = [
+        Colorizer(tiny_net(8)),
+        kcolor.CGAN(tiny_net(8), patch),
+        ColorizerModel(),  # what any colorizer's compile(jit_compile=None) reaches
+    ]
+    for model in models:
+        model.compile()
+        assert model.jit_compile is expected, type(model).__name__
+    # an explicit choice wins
+    model = Colorizer(tiny_net(8))
+    model.compile(jit_compile=not expected)
+    assert model.jit_compile is (not expected)
 
 
 @pytest.mark.parametrize("kind", ["l2", "huber", "gamut", "uniform"])
