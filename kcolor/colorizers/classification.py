@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from kcolor import losses
-from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.backend import keras, tf
 from kcolor.colorizers import scaling
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.regression import Colorizer, compile_from_config
@@ -144,7 +144,8 @@ class ClassColorizer(ColorizerModel):
 
         Args:
             optimizer: any Keras optimizer or name.
-            jit_compile: None for ``kcolor.backend.default_jit_compile()``.
+            jit_compile: None for ``kcolor.backend.default_jit_compile()`` (resolved
+                by ``ColorizerModel.compile``).
             **kwargs: passed to ``keras.Model.compile`` (``steps_per_execution``, ...).
         """
         if "loss" in kwargs and kwargs["loss"] is not None:
@@ -152,8 +153,6 @@ class ClassColorizer(ColorizerModel):
                 "ClassColorizer computes its own (rebalanced) cross-entropy; do not pass loss=."
             )
         kwargs.pop("loss", None)
-        if jit_compile is None:
-            jit_compile = default_jit_compile()
         super().compile(optimizer=optimizer, jit_compile=jit_compile, **kwargs)
 
     def compile_from_config(self, config):
