@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -74,7 +73,7 @@ def main(argv=None):
                                          warm_start=models.get(start_from))
         print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
         if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
-            kcolor.experiments.papers_e_c.fit_bins(model, train, name, args.profile, changes)
+            kcolor.experiments.fit_bins(model, train, name, args.profile, changes)
         history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
@@ -89,7 +88,7 @@ def main(argv=None):
     # Paper E's Table 2: bin accuracy at the bin counts of the uniform-bin classifiers.
     bins = sorted({m.bins.n for m in models.values()
                    if isinstance(getattr(m, "bins", None), kcolor.quantize.UniformBins)})
-    table = kcolor.plot.results_table(
+    table = kcolor.tables.results_table(
         models, test, profile=args.profile, data=f"{data}, {cfg['image_size']} px", extra=extra,
         bins=bins or None, color_space=cfg["color_space"],  # paper A: (Y, UV) through Lab
         columns=["mae_ab", "mae_rgb", "euclid_ab", "acc@2%", "acc@5%", "psnr", "ssim",

@@ -1,13 +1,29 @@
 """kcolor: automatic image colorization with CNNs and GANs, in Keras 3.
 
-The library behind the kcolor notebooks. Data flows one way::
+The library behind the kcolor notebooks, which reproduce five papers:
 
-    photos -> kcolor.data -> (L, ab) -> colorizer -> kcolor.metrics / plot / colorize
+* A: Koo, *Automatic colorization with deep convolutional generative
+  adversarial networks* (notebooks 01, 02);
+* B: Nazeri, Ng and Ebrahimi, *Image colorization using generative
+  adversarial networks* (notebook 03);
+* C: *Colorful image colorization* and its GAN variants (notebooks 05, 07);
+* D: Fabbri, *A comparative study of generative adversarial networks towards
+  automatic image colorization* (notebooks 06, 07);
+* E: *CNN losses and classification for colorization* (notebooks 04, 08).
 
-Submodules: ``color``, ``data``, ``quantize``, ``models``, ``losses``,
-``metrics``, ``plot``, ``callbacks``, ``experiments``. Colorizers:
-``Colorizer`` (regression), ``ClassColorizer`` (classification over ab bins)
-and the adversarial family ``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``.
+Data flows one way::
+
+    photos -> kcolor.data -> (L, ab) -> colorizer -> kcolor.metrics / tables / plot / colorize
+
+Submodules, one idea each: ``color`` (Lab and YUV), ``data`` (photos to
+``(L, ab)`` batches), ``quantize`` (ab bins for classification), ``models``
+(the papers' networks), ``layers``, ``losses``, ``colorizers`` (the train
+steps), ``metrics``, ``tables`` (results tables), ``plot`` (figures),
+``callbacks``, ``checkpoints`` (resuming long runs), ``experiments`` (every
+notebook's settings, in three profiles), ``inference``, ``turing``.
+Colorizers: ``Colorizer`` (regression), ``ClassColorizer`` (classification
+over ab bins) and the adversarial family ``CGAN``, ``LSGAN``, ``WGAN``,
+``EBGAN``, which share one train step (``kcolor.colorizers.adversarial``).
 ``colorize(image, model)`` colourises a photo of any size.
 """
 
@@ -27,6 +43,8 @@ _SUBMODULES = {
     "layers",
     "metrics",
     "plot",
+    "tables",
+    "digit_scores",
     "callbacks",
     "checkpoints",
     "colorizers",

@@ -127,7 +127,7 @@ def cmd_colorize(args):
 
 
 def cmd_evaluate(args):
-    from kcolor import data, metrics, plot
+    from kcolor import data, metrics, tables
 
     model = _resolve_model(args.model)
     if model is None:
@@ -152,7 +152,7 @@ def cmd_evaluate(args):
         "grey (ab = 0)": metrics.evaluate(metrics.grey_predictor, ds, max_batches=args.max_batches),
     }
     print(f"data: {args.data} ({args.split if args.data != 'sample' else 'test'}), {size} px")
-    print(plot.metrics_table(rows))
+    print(tables.metrics_table(rows))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Training callbacks: diagnostics, a time budget and a NaN guard.
+"""Keras callbacks for kcolor's training runs: diagnostics, a time budget, samples, a NaN guard.
 
 * ``GradientNormLogger`` records, batch by batch, the global norm of the
   generator's gradient that the adversarial train step logs as
@@ -7,14 +7,16 @@
 * ``ImageGrid`` saves a grey | ours | truth grid of fixed images at the end of
   every ``every``-th epoch (a PNG per epoch, headless with Matplotlib's Agg
   backend), optionally shows it in a notebook and writes it to TensorBoard.
+* ``TimeBudget`` stops a run after a given wall time and counts its steps
+  (equal-time comparisons, notebook 07).
+* ``SampleSnapshots`` keeps an unconditional generator's samples of fixed
+  noise after every epoch (notebook 06; ``kcolor.plot.snapshots`` draws them).
 
 The adversarial step's other logs (``d_loss``, ``g_loss``, ``d_real_acc``,
 ``d_fake_acc``, ...) are ordinary Keras logs, so the standard
 ``keras.callbacks.TensorBoard`` and ``keras.callbacks.CSVLogger`` record them
 as they are.
 
-* ``TimeBudget`` stops training after a number of seconds (equal wall time
-  per model) and counts the steps run.
 * ``NaNGuard`` stops training at the first NaN or Inf in any logged value
   (raising ``TrainingDivergedError``), before a checkpoint can keep the
   diverged weights.
@@ -361,6 +363,49 @@ class TimeBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class SampleSnapshots(keras.callbacks.Callback):
+    """Keeps an unconditional generator's samples of fixed noise over training.
+
+    ``snapshots[0]`` are the samples before training, ``snapshots[e]`` after
+    epoch ``e``: the same ``z`` each time, so that a grid of them
+    (``kcolor.plot.snapshots``) shows one sample growing from noise into a
+    digit, as paper D's figures 2 and 3 do.
+
+    Args:
+        n: number of samples.
+        seed: seed of the fixed noise.
+
+    Attributes:
+        snapshots: list of ``(n, S, S, C)`` arrays, the generator's outputs.
+        z: the fixed noise, ``(n,) + model.noise_shape``, drawn on first use.
+
+    Example:
+        >>> snap = kcolor.callbacks.SampleSnapshots(n=16)
+        >>> gan.fit(digits, epochs=5, callbacks=[snap])
+        >>> kcolor.plot.snapshots({"DCGAN": snap.snapshots})
+
+    Reference:
+        D: section 3, figures 2 and 3 (samples of GAN and DCGAN on MNIST).
+    """
+
+    def __init__(self, n=16, seed=0):
+        super().__init__()
+        self.n, self.seed, self.snapshots, self.z = n, seed, [], None
+
+    def _take(self):
+        if self.z is None:
+            shape = (self.n,) + tuple(self.model.noise_shape)
+            self.z = np.random.default_rng(self.seed).standard_normal(shape).astype("float32")
+        self.snapshots.append(np.asarray(self.model.generator(self.z, training=False)))
+
+    def on_train_begin(self, logs=None):
+        if not self.snapshots:
+            self._take()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._take()
+
+
 class TrainingDivergedError(RuntimeError):
     """Raised by ``NaNGuard`` when a logged loss or metric becomes NaN or Inf.
 
@@ -499,4 +544,4 @@ def __getattr__(name):
 
 
 __all__ = ["GradientNormLogger", "ImageGrid", "grid_rows", "BackupAndRestore", "NaNGuard",
-           "TimeBudget", "TrainingDivergedError"]
+           "TimeBudget", "SampleSnapshots", "TrainingDivergedError"]

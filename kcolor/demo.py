@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def run(out, *, epochs=8, image_size=32, verbose=1):
-    from kcolor import data, models, plot
+    from kcolor import data, models, plot, tables
     from kcolor.backend import keras
     from kcolor.colorizers import Colorizer
 
@@ -37,8 +37,8 @@ def run(out, *, epochs=8, image_size=32, verbose=1):
         trained[loss.upper()] = model
         histories[loss] = history.history
 
-    results = plot.results_table(trained, test, profile="smoke",
-                                 data=f"sample test, {image_size} px")
+    results = tables.results_table(trained, test, profile="smoke",
+                                   data=f"sample test, {image_size} px")
     table = results.markdown
     print(table)
     (out / "metrics.md").write_text(

@@ -182,16 +182,6 @@ def get(name_or_callable):
     return loss
 
 
-def name_of(loss):
-    """The kcolor name of a loss (``"l2"``, ...) or None for other callables."""
-    if isinstance(loss, str) and loss.lower() in _REGRESSION:
-        return _REGRESSION[loss.lower()].__name__
-    for name in REGRESSION_LOSSES:
-        if loss is _REGRESSION[name]:
-            return name
-    return None
-
-
 __all__ = [
     "l2",
     "l1",

@@ -1,27 +1,26 @@
-"""Figures and tables for the notebooks: image grids, training curves, metric tables.
+"""Figures for the notebooks: image grids, training curves, samples of generators.
 
-Every function returns a Matplotlib ``Figure`` (or a markdown string) and
-never calls ``plt.show()``. Figures are made with ``matplotlib.figure.Figure``
-directly, not through ``pyplot``: nothing is left open in pyplot's list of
-figures, and a notebook shows a figure exactly once when it is a cell's last
-expression (or with ``display(fig)``); save it with ``fig.savefig(path)``.
+Every function returns a Matplotlib ``Figure`` (``mosaic``: the array it
+draws) and never calls ``plt.show()``. Figures are made with
+``matplotlib.figure.Figure`` directly, not through ``pyplot``: nothing is
+left open in pyplot's list of figures, and a notebook shows a figure exactly
+once when it is a cell's last expression (or with ``display(fig)``); save it
+with ``fig.savefig(path)``. The tables of numbers are in ``kcolor.tables``.
 
 Example:
 
 >>> L, ab = next(iter(test_ds))
 >>> kcolor.plot.compare(L, ab, model={"L2": unet_l2, "cGAN": cgan}, n=6)
 >>> kcolor.plot.history(history)
->>> print(kcolor.plot.metrics_table({"cGAN": ours}, paper={"cGAN": {"acc@2%": 24.1}}))
 """
 
 import math
-import numbers
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from kcolor import color
+from kcolor import _deprecated, color
 
 # ---------------------------------------------------------------------------
 # grey | prediction(s) | truth
@@ -83,7 +82,8 @@ def compare(
         cell_size: inches per image.
         transpose: one row per column above (grey, each model, truth) and
             one column per image, each row labelled on its left: for
-            comparing many models (paper E's figure 6, a row per loss).
+            comparing many models (paper E's figure 6, a row per loss;
+            notebook 07, a row per GAN variant).
         color_space: ``"yuv"`` when ``L`` is paper A's Y, the truth and the
             predictions UV: all are converted to Lab (with Y) to be drawn.
 
@@ -146,7 +146,9 @@ def compare(
 
     cols = len(images)
     shape = (cols, n) if transpose else (n, cols)
-    fig = Figure(figsize=(cell_size * shape[1], cell_size * shape[0]), layout="constrained")
+    label_width = 1.6 if transpose else 0.0  # inches for the row labels on the left
+    fig = Figure(figsize=(cell_size * shape[1] + label_width, cell_size * shape[0]),
+                 layout="constrained")
     axes = fig.subplots(*shape, squeeze=False)
     for j, (title, rgb) in enumerate(images):
         for i in range(n):
@@ -155,7 +157,7 @@ def compare(
             ax.set_xticks([])
             ax.set_yticks([])
             if i == 0 and transpose:
-                ax.set_ylabel(str(title), fontsize=9)
+                ax.set_ylabel(str(title), fontsize=9, rotation=0, ha="right", va="center")
             elif i == 0:
                 ax.set_title(str(title), fontsize=9)
     return fig
@@ -254,239 +256,146 @@ def gradient_norms(runs, *, threshold=1e-4, size=(7.0, 3.2)):
     return fig
 
 
-# ---------------------------------------------------------------------------
-# Tables: the paper's numbers beside ours
-# ---------------------------------------------------------------------------
+def gan_losses(histories, *, keys=("d_loss", "g_adv_loss"), cell_size=(3.2, 2.4)):
+    """Several GANs' logged losses: one column per model, one row per loss, epochs along x.
 
-#: Columns describing where a row's numbers come from, shown before the metrics.
-META_KEYS = ("profile", "data", "images", "epochs")
-
-
-def _is_fraction_key(key):
-    return key.startswith(("acc@", "bin_acc"))
-
-
-def _format(value, key, *, ours, digits):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or isinstance(value, numbers.Integral):
-        return str(value)
-    if isinstance(value, numbers.Real):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        if _is_fraction_key(key):  # ours are fractions, the papers' are percentages
-            return f"{100.0 * value if ours else value:.{digits}f}%"
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _escape(text):
-    return str(text).replace("|", "\\|")
-
-
-def _table_cells(rows, paper, columns, digits, ours_label, paper_label):
-    """The header and the rows of cells that both table renderings print."""
-    from kcolor.metrics import SCORE_KEYS
-
-    paper = paper or {}
-    for what, table in (("rows", rows), ("paper", paper)):
-        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
-            raise TypeError(f"{what} must be a dict {{name: {{key: value}}}}, got {table!r:.80}.")
-    if not rows and not paper:
-        raise ValueError("metrics_table needs at least one row.")
-
-    present = []
-    for table in (rows, paper):
-        for row in table.values():
-            present.extend(k for k in row if k not in present)
-    every_row = (*rows.values(), *paper.values())
-    meta = [k for k in present
-            if k in META_KEYS or any(isinstance(row.get(k), str) for row in every_row)]
-    meta.sort(key=lambda k: META_KEYS.index(k) if k in META_KEYS else len(META_KEYS))
-    if columns is None:
-        metric_cols = [k for k in SCORE_KEYS if k in present]
-        metric_cols += [k for k in present if k not in metric_cols and k not in meta]
-    else:
-        metric_cols = [k for k in columns if k not in meta]
-
-    header = ["model", "source", *meta, *metric_cols]
-    body = []
-    names = list(rows) + [name for name in paper if name not in rows]
-    for name in names:
-        for source, table, ours in ((paper_label, paper, False), (ours_label, rows, True)):
-            if name not in table:
-                continue
-            row = table[name]
-            cells = [name, source]
-            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in meta]
-            cells += [_format(row.get(k), k, ours=ours, digits=digits) for k in metric_cols]
-            body.append(cells)
-    return header, len(meta), body
-
-
-def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours",
-                  paper_label="paper"):
-    """A markdown table with the paper's numbers and ours side by side.
-
-    Rows are grouped by model: the paper's row (when ``paper`` has one)
-    directly above ours. Put the reference rows (``"grey"``, ``"truth"``,
-    e.g. from ``kcolor.metrics.reference_rows``) in ``rows`` too.
-
-    Our accuracies (``acc@...``, ``bin_acc...``) are fractions in [0, 1] and
-    are printed as percentages; the paper's values are printed as given, in
-    the paper's own units (so give its accuracies in percent, as it prints
-    them: ``{"acc@2%": 24.1}``). Strings are printed verbatim, so a row may
-    carry ``"profile"``, ``"data"`` or ``"epochs"`` describing where it comes
-    from; these columns come first.
+    ``history`` draws every quantity of one run; this puts runs side by side,
+    each on axes of its own, since each GAN's ``d_loss`` has its own unit.
+    WGAN's ``d_loss`` is minus its critic's Earth Mover estimate (paper D,
+    section 3.4, figure 8); the panel of a model whose name holds ``wgan``
+    says so.
 
     Args:
-        rows: ``{name: {key: value}}``, our numbers (e.g. ``evaluate`` results).
-        paper: ``{name: {key: value}}``, the paper's numbers for some names.
-        columns: the metric keys to show, in order (default: the
-            ``kcolor.metrics.SCORE_KEYS`` present, then any other keys).
-        digits: decimals for numbers.
-        ours_label, paper_label: the "source" column's two values.
+        histories: ``{name: keras History or its .history dict}``.
+        keys: the logged quantities to draw, one row each.
+        cell_size: (width, height) of a panel in inches.
 
     Returns:
-        A markdown string: ``print`` it or ``display(Markdown(table))``.
+        ``matplotlib.figure.Figure`` with ``len(keys) x len(histories)``
+        axes, each with one line (empty when the run did not log the key).
 
     Example:
 
-    >>> print(metrics_table({"cGAN": evaluate(cgan, test_ds) | {"profile": "smoke"}},
-    ...                     paper={"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10"}}))
+    >>> gan_losses({"06_gan": gan_history, "06_wgan": wgan_history})
     """
-    return _markdown(*_table_cells(rows, paper, columns, digits, ours_label, paper_label))
+    names = list(histories)
+    fig = Figure(figsize=(cell_size[0] * len(names), cell_size[1] * len(keys)),
+                 layout="constrained")
+    axes = fig.subplots(len(keys), len(names), squeeze=False)
+    for c, name in enumerate(names):
+        logs = getattr(histories[name], "history", histories[name])
+        for r, key in enumerate(keys):
+            ax = axes[r, c]
+            values = np.asarray(logs.get(key, []), np.float64)
+            ax.plot(np.arange(1, len(values) + 1), values, marker=".")
+            label = key
+            if key == "d_loss" and "wgan" in name.lower():
+                label = "d_loss = -(critic's EM estimate)"
+            ax.set_title(f"{name}: {label}", fontsize=8)
+            ax.set_xlabel("epoch", fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+    return fig
 
 
-def _markdown(header, n_meta, body):
-    n_metrics = len(header) - 2 - n_meta
-    lines = ["| " + " | ".join(_escape(h) for h in header) + " |",
-             "|" + "|".join(["---"] * (2 + n_meta) + ["---:"] * n_metrics) + "|"]
-    lines += ["| " + " | ".join(_escape(c) for c in cells) + " |" for cells in body]
-    return "\n".join(lines)
+# ---------------------------------------------------------------------------
+# Samples of unconditional generators (notebook 06)
+# ---------------------------------------------------------------------------
 
 
-class ResultsTable:
-    """A notebook's results table: the paper's numbers, ours, grey and truth.
-
-    Made by ``results_table``; shows itself as a table in Jupyter (HTML,
-    with the CSS class ``kcolor-results`` that ``scripts/build_index.py``
-    collects) and as markdown under ``print``. ``table["cGAN"]`` is our row
-    for the asserts a notebook makes.
-
-    Attributes:
-        rows: ``{name: {key: value}}``, ours plus ``"grey"`` and ``"truth"``.
-        paper: ``{name: {key: value}}``, the paper's numbers (its units).
-        title: a caption naming the experiment, profile and data.
-    """
-
-    def __init__(self, rows, paper=None, *, title="", columns=None, digits=2):
-        self.rows = rows
-        self.paper = paper or {}
-        self.title = title
-        self.columns = columns
-        self.digits = digits
-        # The cells of both renderings, built (and the input checked) once.
-        self._cells = _table_cells(rows, self.paper, columns, digits, "ours", "paper")
-
-    def __getitem__(self, name):
-        return self.rows[name]
-
-    @property
-    def markdown(self):
-        table = _markdown(*self._cells)
-        return f"**{self.title}**\n\n{table}" if self.title else table
-
-    def __str__(self):
-        return self.markdown
-
-    def _repr_markdown_(self):
-        return self.markdown
-
-    def _repr_html_(self):
-        import html
-
-        header, n_meta, body = self._cells
-        align = ["left"] * (2 + n_meta) + ["right"] * (len(header) - 2 - n_meta)
-        out = ['<table class="kcolor-results">']
-        if self.title:
-            out.append(f"<caption>{html.escape(self.title)}</caption>")
-        out.append("<thead><tr>" + "".join(
-            f'<th style="text-align:{a}">{html.escape(h)}</th>' for h, a in zip(header, align)
-        ) + "</tr></thead><tbody>")
-        for cells in body:
-            style = ' style="color:#666"' if cells[1] == "paper" else ""
-            out.append(f"<tr{style}>" + "".join(
-                f'<td style="text-align:{a}">{html.escape(c)}</td>' for c, a in zip(cells, align)
-            ) + "</tr>")
-        out.append("</tbody></table>")
-        return "".join(out)
-
-
-def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
-                  max_batches=None, extra=None, digits=2, bins=None,
-                  color_space="lab"):
-    """Scores models on a test set and tabulates them beside the paper's numbers.
-
-    The one table every notebook prints: for each model our numbers (with
-    the profile and the data that produced them) below the paper's, then
-    the two reference rows every table needs: ``grey`` (ab = 0) and
-    ``truth`` (the photos themselves, whose colourfulness is the target).
+def mosaic(images, columns=4):
+    """Grey images side by side in one array, one pixel of white between them.
 
     Args:
-        models: ``{name: model}`` (anything ``kcolor.metrics.evaluate``
-            takes) or ``{name: dict}`` of scores already computed.
-        dataset: the test set of ``(L, ab)`` batches.
-        profile: ``"smoke"``, ``"quick"`` or ``"full"``: printed on our rows.
-        data: what ``dataset`` is, e.g. ``"sample test, 32 px"``.
-        paper: ``{name: {key: value}}``: the paper's numbers for the same
-            names, in the paper's units (accuracies in percent).
-        title: the caption (default: ``"<profile> profile, <data>"``).
-        columns: metric keys to show (default: every one computed).
-        max_batches: score only the first batches of ``dataset``.
-        extra: ``{name: {key: value}}`` merged into our rows (e.g. epochs).
-        digits: decimals.
-        bins: bin counts for paper E's bin accuracy, e.g. ``(10, 30, 50)``:
-            adds ``bin_acc@n`` (and its per-channel variants) to every
-            row, the grey and truth rows included (see
-            ``kcolor.metrics.evaluate``).
-        color_space: ``"yuv"`` for paper A's ``(Y, UV)`` test set and models
-            (see ``kcolor.metrics.evaluate``); default ``"lab"``.
+        images: ``(n, S, S, 1)`` in [-1, 1] (a generator's samples).
+        columns: images per row; the last row is padded with white.
 
     Returns:
-        A ``ResultsTable``.
+        A float32 array of shape ``(rows * (S + 1) - 1, columns * (S + 1) - 1)``
+        in [0, 1], ``rows = ceil(n / columns)``: draw it with ``imshow``.
+    """
+    images = np.clip((np.asarray(images)[..., 0] + 1.0) / 2.0, 0.0, 1.0)
+    n, size = len(images), images.shape[1]
+    rows = -(-n // columns)
+    step = size + 1
+    out = np.ones((rows * step - 1, columns * step - 1), np.float32)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        out[r * step:r * step + size, c * step:c * step + size] = image
+    return out
+
+
+def _show_mosaic(ax, images, columns):
+    """Draws the first ``columns**2`` images as a grey mosaic on ``ax``, without ticks."""
+    ax.imshow(mosaic(np.asarray(images)[:columns * columns], columns), cmap="gray", vmin=0,
+              vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def mosaics(images, *, columns=8, cell_size=2.6):
+    """Mosaics side by side, one per entry: real digits beside each model's samples.
+
+    Args:
+        images: ``{title: (n, S, S, 1) images in [-1, 1]}``.
+        columns: images per mosaic row (a mosaic shows ``columns**2`` at most).
+        cell_size: inches per mosaic.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with one titled axes per entry.
 
     Example:
 
-    >>> table = results_table({"U-Net (L2)": unet, "cGAN": cgan}, test, profile="smoke",
-    ...                       data="sample test, 32 px",
-    ...                       paper={"cGAN": {"acc@5%": 65.5, "data": "CIFAR-10"}})
-    >>> table                                  # the last expression of a cell
-    >>> assert table["cGAN"]["colorfulness"] > table["U-Net (L2)"]["colorfulness"]
+    >>> mosaics({"real digits": real, "06_dcgan": dcgan.generate(64)})
     """
-    from kcolor.metrics import SCORE_KEYS, evaluate, reference_rows
+    fig = Figure(figsize=(cell_size * len(images), cell_size), layout="constrained")
+    axes = fig.subplots(1, len(images), squeeze=False)[0]
+    for ax, (title, batch) in zip(axes, images.items()):
+        _show_mosaic(ax, batch, columns)
+        ax.set_title(title, fontsize=10)
+    return fig
 
-    # Columns that are no score (the paper's own "mae", "train_s", ...) are
-    # shown where a row has them; only the scores are computed.
-    keys = None if columns is None else [k for k in columns if k in SCORE_KEYS]
-    rows = {}
-    for name, model in models.items():
-        scores = dict(model) if isinstance(model, dict) else evaluate(
-            model, dataset, max_batches=max_batches, keys=keys, bins=bins,
-            color_space=color_space)
-        rows[name] = scores
-    rows.update(reference_rows(dataset, max_batches=max_batches, keys=keys, bins=bins,
-                               color_space=color_space))
-    for name, row in rows.items():
-        row.update(profile=profile, data=data)
-        row.update((extra or {}).get(name, {}))
-    return ResultsTable(rows, paper, title=title or f"{profile} profile, {data}",
-                        columns=columns, digits=digits)
+
+def snapshots(runs, *, epochs=None, columns=4, cell_size=2.6):
+    """Samples of fixed noise over training: one row per model, one column per epoch.
+
+    Paper D's figures 2 and 3 show a generator's samples as it trains; with
+    the same ``z`` in every column, one sample grows from noise into a digit.
+
+    Args:
+        runs: ``{model name: snapshots}``, each the list ``[samples before
+            training, after epoch 1, ...]`` of ``kcolor.callbacks.SampleSnapshots``
+            (the callback itself is accepted too).
+        epochs: the snapshot indices to show (default: before training, the
+            middle and the end).
+        columns: samples per mosaic row.
+        cell_size: inches per mosaic.
+
+    Returns:
+        ``matplotlib.figure.Figure`` with ``len(runs) x len(epochs)`` axes.
+
+    Example:
+
+    >>> snap = kcolor.callbacks.SampleSnapshots(n=16)
+    >>> gan.fit(digits, epochs=5, callbacks=[snap])
+    >>> snapshots({"06_dcgan": snap.snapshots})
+    """
+    runs = {name: getattr(run, "snapshots", run) for name, run in runs.items()}
+    names = list(runs)
+    last = len(runs[names[0]]) - 1
+    epochs = sorted(set(epochs if epochs is not None else (0, last // 2, last)))
+    fig = Figure(figsize=(cell_size * len(epochs) + 1.2, cell_size * len(names)),
+                 layout="constrained")
+    axes = fig.subplots(len(names), len(epochs), squeeze=False)
+    for r, name in enumerate(names):
+        for c, epoch in enumerate(epochs):
+            ax = axes[r, c]
+            _show_mosaic(ax, runs[name][epoch], columns)
+            if r == 0:
+                ax.set_title("initialisation" if epoch == 0 else f"epoch {epoch}", fontsize=10)
+            if c == 0:
+                ax.set_ylabel(name, fontsize=10)
+    return fig
 
 
 def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
@@ -557,5 +466,11 @@ def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
     return fig
 
 
-__all__ = ["compare", "history", "metrics_table", "results_table", "ResultsTable", "META_KEYS",
-           "ab_plane", "gradient_norms"]
+# The tables moved to kcolor.tables; their old names here warn for one release.
+__getattr__ = _deprecated.moved(__name__, {
+    name: f"kcolor.tables.{name}"
+    for name in ("results_table", "ResultsTable", "metrics_table", "META_KEYS")
+})
+
+__all__ = ["compare", "history", "gradient_norms", "gan_losses", "ab_plane", "mosaic",
+           "mosaics", "snapshots"]

@@ -4,7 +4,7 @@
 
 For every executed notebook in ``--notebooks`` (written by
 ``scripts/run_notebooks.py``) the page shows its title, its claim paragraph,
-its results tables (the outputs of ``kcolor.plot.results_table``), its
+its results tables (the outputs of ``kcolor.tables.results_table``), its
 figures, how long it ran and in which profile, and links to a readable HTML
 copy of the executed notebook (written beside it) and to the ``.ipynb``.
 The figures are also saved as PNG files under ``build/figures/`` so that

@@ -28,12 +28,12 @@ def _png():
 
 
 def test_index_collects_claims_tables_figures_and_links(tmp_path):
-    from kcolor import plot
+    from kcolor import tables
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    table = plot.ResultsTable({"cGAN": {"acc@5%": 0.61, "profile": "smoke"}},
-                              {"cGAN": {"acc@5%": 65.5}}, title="smoke profile, sample")
+    table = tables.ResultsTable({"cGAN": {"acc@5%": 0.61, "profile": "smoke"}},
+                                {"cGAN": {"acc@5%": 65.5}}, title="smoke profile, sample")
     nb = new_notebook(cells=[
         new_markdown_cell("# 03 · U-Net against the cGAN\n\nbuttons"),
         new_markdown_cell("**The claim.** The GAN is more vivid.\n\nMore text."),

@@ -6,6 +6,7 @@ import pytest
 import kcolor
 from kcolor import losses
 from kcolor.backend import keras, tf
+from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.classification import ClassColorizer
 from kcolor.colorizers.regression import Colorizer
 from kcolor.layers import GlobalStandardization, KooPreprocessing, SpatialContrastiveNormalization
@@ -171,41 +172,24 @@ def test_colorizer_knows_its_loss(rng):
     assert model.evaluate(L, ab, verbose=0) == pytest.approx(np.mean(np.abs(pred - ab)), rel=1e-4)
 
 
-def test_class_colorizer_loss_is_the_rebalanced_cross_entropy(rng):
-    L, ab = random_batch(rng)
-    bins = GamutBins().fit(ab)
-    model = ClassColorizer(tiny_net(16, bins.num_classes), bins)
-    model.compile(optimizer="adam")
-    result = model.evaluate(L, ab, verbose=0, return_dict=True)
-    assert set(result) == {"loss", "bin_accuracy"}
-    logits = model.logits(L).numpy()
-    soft = np.asarray(bins.soft_encode(ab))
-    nearest = np.asarray(bins.encode(ab))
-    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-    w = bins.rebalance_weights()[nearest]
-    assert result["loss"] == pytest.approx(np.mean(w * -(soft * log_p).sum(-1)), rel=1e-4)
-    assert result["bin_accuracy"] == pytest.approx(np.mean(logits.argmax(-1) == nearest), abs=1e-6)
-    # predict returns the annealed mean of the logits.
-    np.testing.assert_allclose(
-        model.predict(L, verbose=0), bins.decode(logits, "annealed_mean", 0.38), atol=1e-5
-    )
-
-
-def test_class_colorizer_checks_the_network_output():
-    with pytest.raises(ValueError, match="num_classes=261"):
-        ClassColorizer(tiny_net(16, 313), GamutBins())
-    with pytest.raises(ValueError, match="decode must be"):
-        ClassColorizer(tiny_net(16, 261), GamutBins(), decode="mode")
-    with pytest.raises(ValueError, match="do not pass loss"):
-        ClassColorizer(tiny_net(16, 261), GamutBins()).compile("adam", loss="mse")
-
-
-def test_rebalance_without_prior_warns(rng):
-    L, ab = random_batch(rng, n=2)
-    model = ClassColorizer(tiny_net(16, 261), GamutBins())
-    model.compile(optimizer="adam")
-    with pytest.warns(UserWarning, match="no class prior"):
-        model.train_on_batch(L, ab)
+@pytest.mark.parametrize("env, expected", [("1", True), ("0", False)])
+def test_compile_resolves_the_xla_default_in_one_place(monkeypatch, env, expected):
+    """``jit_compile=None`` reaches ``ColorizerModel.compile``: ``default_jit_compile()``."""
+    monkeypatch.setenv("KCOLOR_JIT_COMPILE", env)
+    assert kcolor.backend.default_jit_compile() is expected
+    patch = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(1, 3, padding="same")])
+    models = [
+        Colorizer(tiny_net(8)),
+        kcolor.CGAN(tiny_net(8), patch),
+        ColorizerModel(),  # what any colorizer's compile(jit_compile=None) reaches
+    ]
+    for model in models:
+        model.compile()
+        assert model.jit_compile is expected, type(model).__name__
+    # an explicit choice wins
+    model = Colorizer(tiny_net(8))
+    model.compile(jit_compile=not expected)
+    assert model.jit_compile is (not expected)
 
 
 @pytest.mark.parametrize("kind", ["l2", "huber", "gamut", "uniform"])
@@ -269,20 +253,3 @@ def test_training_lowers_losses_and_classes_beat_l2_on_colourfulness():
         assert history[-1] < 0.9 * history[0], (name, history)
         vivid[name] = colorfulness(model, test)
     assert vivid["classes"] > vivid["l2"], vivid
-
-
-@pytest.mark.slow
-def test_uniform_class_colorizer_trains():
-    size = 32
-    train = kcolor.data.sample("train", image_size=size, batch_size=32, count=128, seed=0)
-    bins = UniformBins(10).fit(train)
-    model = ClassColorizer(
-        kcolor.models.deep_cnn(size, head="classes", num_classes=10, dense=False, width=0.25),
-        bins, rebalance=False, decode="argmax",
-    )
-    model.compile(optimizer=keras.optimizers.Adam(2e-3))
-    history = model.fit(train, epochs=4, verbose=0).history
-    assert history["loss"][-1] < 0.9 * history["loss"][0], history
-    assert history["bin_accuracy"][-1] > history["bin_accuracy"][0], history
-    result = kcolor.metrics.evaluate(model, kcolor.data.sample("test", image_size=size, count=32))
-    assert np.isfinite(result["colorfulness"])

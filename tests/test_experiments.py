@@ -9,7 +9,7 @@ import kcolor
 from kcolor import experiments
 
 REQUIRED = ("dataset", "image_size", "batch_size", "epochs", "steps_per_epoch", "cite")
-TRAINED = [n for n in experiments.NAMES if experiments.config(n, "smoke")["family"]]
+TRAINED = [n for n in experiments.NAMES if experiments.config(n, "smoke")["model"]]
 # Colourisation experiments: (L, ab) or (Y, UV) from colour photos. Experiments
 # with a data source of their own (unconditional generation) test their full
 # profile in their own test file.
@@ -31,7 +31,7 @@ def test_every_config_has_the_design_keys(name, profile):
     cfg = experiments.config(name, profile)
     assert all(key in cfg for key in REQUIRED), sorted(set(REQUIRED) - set(cfg))
     assert cfg["name"] == name and cfg["profile"] == profile
-    if cfg["family"]:
+    if cfg["model"]:
         assert cfg["epochs"] >= 1 and cfg["optimizer"]["learning_rate"] > 0
     if profile == "smoke":
         # CI and the smoke profile never need a download ("digits": kcolor.data.font_digits).
@@ -46,7 +46,7 @@ def test_config_is_a_copy():
 
 def test_profiles_differ_only_in_configuration():
     smoke, full = experiments.config("03_cgan", "smoke"), experiments.config("03_cgan", "full")
-    assert smoke["family"] == full["family"] and smoke["gan"] == full["gan"]
+    assert smoke["model"] == full["model"] and smoke["gan"] == full["gan"]
     assert full["epochs"] == 200 and full["batch_size"] == 128  # paper B, Table 1
     assert full["optimizer"] == {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
     places = experiments.config("03_cgan_places365", "full")
@@ -141,3 +141,78 @@ def test_overrides_change_the_run_and_reject_unknown_settings():
     assert cfg["gan"]["one_sided_label_smoothing"] == 0.1  # merged, not replaced
     with pytest.raises(ValueError, match="Unknown settings"):
         experiments.config("03_cgan", "quick", {"learning_rate": 1.0})
+
+
+def test_a_name_registered_twice_is_an_error():
+    from types import SimpleNamespace
+
+    first = SimpleNamespace(__name__="first", EXPERIMENTS={"x": {}}, SOURCES={"d": print})
+    again = SimpleNamespace(__name__="again", EXPERIMENTS={"x": {}, "y": {}})
+    with pytest.raises(ValueError, match=r"again.EXPERIMENTS repeats \['x'\]"):
+        experiments._collect([first, again])
+    loader = SimpleNamespace(__name__="loader", EXPERIMENTS={"z": {}}, SOURCES={"d": len})
+    with pytest.raises(ValueError, match=r"loader.SOURCES repeats \['d'\]"):
+        experiments._collect([first, loader])
+    builder = SimpleNamespace(__name__="builder", EXPERIMENTS={}, MODELS={"M": len})
+    with pytest.raises(ValueError, match=r"builder.MODELS repeats \['M'\]"):
+        experiments._collect([builder, builder])
+    names, models, sources = experiments._collect([first, builder])
+    assert list(names) == ["x"] and models == {"M": len} and sources == {"d": print}
+
+
+def test_every_configs_model_has_a_builder():
+    from kcolor.colorizers import CGAN, EBGAN, LSGAN, WGAN
+
+    generic = {"Colorizer"} | {gan.__name__ for gan in (CGAN, LSGAN, WGAN, EBGAN)}
+    for name in TRAINED:
+        model = experiments.config(name, "full")["model"]
+        assert model in experiments._MODELS or model in generic, (name, model)
+
+
+def test_network_names_its_builder_and_rejects_an_unknown_one():
+    net = experiments.network({"builder": "patchgan", "width": 0.25}, 32, seed=0)
+    assert net.name == "patchgan"
+    with pytest.raises(ValueError, match="Unknown network builder 'resnet'.*unet"):
+        experiments.network({"builder": "resnet"}, 32, seed=0)
+
+
+def test_the_optimizer_follows_the_configs_schedule():
+    cosine = experiments.config("03_unet_l2", "smoke")
+    opt = experiments.optimizer(cosine)
+    steps = experiments.total_steps(cosine)
+    assert float(opt.learning_rate) == pytest.approx(2e-3)  # before the first step
+    opt.iterations.assign(steps // 2)
+    assert float(opt.learning_rate) == pytest.approx(1e-3, rel=1e-3)  # half-way: half
+    opt.iterations.assign(steps)
+    assert float(opt.learning_rate) == pytest.approx(0.0, abs=1e-9)  # decayed to zero
+    constant = experiments.optimizer(experiments.config("03_cgan", "full"), "d_optimizer")
+    assert float(constant.learning_rate) == pytest.approx(2e-4)
+    assert float(constant.beta_1) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="cosine schedule needs steps_per_epoch"):
+        experiments.optimizer(experiments.config("03_unet_l2", "full", {"schedule": "cosine"}))
+
+
+def test_paper_modules_do_not_import_the_registry_back():
+    """They build from kcolor.experiments.builders; the registry imports them."""
+    import ast
+    import inspect
+
+    from kcolor.experiments import paper_a, paper_b, papers_d_c, papers_e_c
+
+    for module in (paper_a, paper_b, papers_d_c, papers_e_c):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and node.module == "kcolor":
+                assert "experiments" not in [a.name for a in node.names], module.__name__
+            if isinstance(node, ast.Import):
+                assert "kcolor.experiments" not in [a.name for a in node.names]
+
+
+def test_the_old_family_builder_tables_warn_and_name_the_new_ones():
+    from kcolor.experiments import paper_a, papers_e_c
+
+    with pytest.warns(DeprecationWarning, match="paper_a.MODELS"):
+        assert paper_a.FAMILIES is paper_a.MODELS
+    with pytest.warns(DeprecationWarning, match="papers_e_c.MODELS"):
+        assert papers_e_c.FAMILIES is papers_e_c.MODELS
+    with pytest.warns(DeprecationWarning, match="kcolor.experiments.fit_bins"):
+        assert papers_e_c.fit_bins is experiments.fit_bins

@@ -7,6 +7,7 @@ convolutions), so that tracing and training take a second or two on a CPU;
 """
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -82,7 +83,7 @@ FAMILIES = {
 
 CASES = {
     "cgan": ("cgan", {}, ["d_real_acc", "d_fake_acc"]),
-    "cgan-saturating": ("cgan", {"generator_loss": "saturating"}, []),
+    "cgan-saturating": ("cgan", {"adversarial_form": "saturating"}, []),
     "cgan-label-smoothing": ("cgan", {"one_sided_label_smoothing": 0.1}, []),
     "cgan-margin": ("cgan", {"margin": 0.5}, ["d_skipped"]),
     "cgan-l1-l2": ("cgan", {"l1_weight": 100.0, "l2_weight": 10.0, "adversarial_weight": 0.5}, []),
@@ -160,8 +161,9 @@ def test_families_share_one_train_step():
         assert family.train_step is AdversarialColorizer.train_step
         assert family.test_step is AdversarialColorizer.test_step
         assert "train_step" not in vars(family) and "test_step" not in vars(family)
-        # every family writes its own two losses, in full
-        assert {"discriminator_loss", "generator_loss"} <= set(vars(family))
+        # every family writes its own two losses, in full; G's total is shared
+        assert {"discriminator_loss", "adversarial_loss"} <= set(vars(family))
+        assert family.generator_loss is AdversarialColorizer.generator_loss
 
 
 def test_wgan_takes_discriminator_as_an_alias_of_critic():
@@ -276,7 +278,7 @@ def _d_terms(model, real, fake):
 
 
 def _g_loss(model, fake):
-    return _given_scores(model).generator_loss(None, fake)["g_adv_loss"]
+    return _given_scores(model).adversarial_loss(None, fake)["g_adv_loss"]
 
 
 def test_one_sided_label_smoothing_changes_only_the_real_term():
@@ -296,10 +298,105 @@ def test_one_sided_label_smoothing_changes_only_the_real_term():
 
 def test_generator_losses_match_the_papers():
     f = FAKE_LOGITS.astype("float64")
-    saturating = _g_loss(FAMILIES["cgan"](generator_loss="saturating"), FAKE_LOGITS)
+    saturating = _g_loss(FAMILIES["cgan"](adversarial_form="saturating"), FAKE_LOGITS)
     non_saturating = _g_loss(FAMILIES["cgan"](), FAKE_LOGITS)
     assert np.isclose(float(saturating), np.mean(_log_sigmoid(-f)), rtol=1e-5)  # log(1 - D)
     assert np.isclose(float(non_saturating), -np.mean(_log_sigmoid(f)), rtol=1e-5)  # -log D
+
+
+def test_generator_loss_is_the_total_of_its_parts():
+    """pix2pix's generator_loss: the weighted adversarial term plus lambda * L1 (+ L2)."""
+    model = _given_scores(FAMILIES["cgan"](l1_weight=100.0, l2_weight=10.0,
+                                           adversarial_weight=0.5))
+    rng = np.random.default_rng(0)
+    y = rng.uniform(-0.5, 0.5, (4, 2, 2, 2)).astype("float32")
+    fake = rng.uniform(-0.5, 0.5, (4, 2, 2, 2)).astype("float32")
+    logs = model.generator_loss(None, y, fake)
+    adversarial = np.mean(np.log1p(np.exp(-fake.astype("float64"))))  # -log sigmoid(D)
+    l1, l2 = np.mean(np.abs(y - fake)), np.mean((y - fake) ** 2)
+    assert np.isclose(float(logs["g_adv_loss"]), adversarial, rtol=1e-5)
+    assert np.isclose(float(logs["l1"]), l1, rtol=1e-5)
+    assert np.isclose(float(logs["l2"]), l2, rtol=1e-5)
+    assert np.isclose(float(logs["g_loss"]), 0.5 * adversarial + 100 * l1 + 10 * l2, rtol=1e-5)
+
+
+def test_old_names_still_work_with_a_deprecation_warning(tmp_path):
+    # CGAN(generator_loss=<form>) is CGAN(adversarial_form=<form>)
+    with pytest.warns(DeprecationWarning, match="adversarial_form"):
+        model = FAMILIES["cgan"](generator_loss="saturating")
+    assert model.adversarial_form == "saturating"
+    assert model.get_config()["adversarial_form"] == "saturating"
+    assert "generator_loss" not in model.get_config()
+    # a config saved before the rename loads, without a warning
+    config = model.get_config()
+    config["generator_loss"] = config.pop("adversarial_form")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "CGAN", DeprecationWarning)
+        assert kcolor.CGAN.from_config(config).adversarial_form == "saturating"
+    # generator_objective is generator_loss
+    y = np.zeros((2, SIZE, SIZE, 2), "float32")
+    fake = np.full((2, SIZE, SIZE, 2), 0.1, "float32")
+    L = np.zeros((2, SIZE, SIZE, 1), "float32")
+    with pytest.warns(DeprecationWarning, match="generator_loss"):
+        old = model.generator_objective(L, y, fake, training=False)
+    new = model.generator_loss(L, y, fake, training=False)
+    assert np.isclose(float(old["g_loss"]), float(new["g_loss"]))
+
+
+def test_a_family_written_the_old_way_is_adapted_with_a_warning():
+    """Before the rename a family wrote its adversarial term as generator_loss(x, fake)."""
+    with pytest.warns(DeprecationWarning, match="adversarial_loss"):
+        class OldFamily(AdversarialColorizer):
+            def discriminator_loss(self, x, y, fake, training=True):
+                return {"d_loss": keras.ops.mean(self.discriminate(x, y, training))}
+
+            def generator_loss(self, x, fake, training=True):
+                return {"g_adv_loss": -keras.ops.mean(self.discriminate(x, fake, training))}
+
+    # its term became its adversarial_loss; generator_loss is the shared total again
+    assert OldFamily.generator_loss is AdversarialColorizer.generator_loss
+    assert "generator_loss" not in vars(OldFamily)
+    model = _given_scores(OldFamily(tiny_generator(), tiny_discriminator(), l1_weight=2.0))
+    y, fake = np.zeros((2, 2, 2, 2), "float32"), np.full((2, 2, 2, 2), 0.25, "float32")
+    logs = model.generator_loss(None, y, fake)
+    assert np.isclose(float(logs["g_adv_loss"]), -0.25)
+    assert np.isclose(float(logs["g_loss"]), -0.25 + 2.0 * 0.25)
+    # an old override of a family's term is adapted too
+    with pytest.warns(DeprecationWarning, match="adversarial_loss"):
+        class HalfCGAN(kcolor.CGAN):
+            def generator_loss(self, x, fake, training=True):
+                term = super().adversarial_loss(x, fake, training)["g_adv_loss"]
+                return {"g_adv_loss": 0.5 * term}
+
+    assert HalfCGAN.generator_loss is AdversarialColorizer.generator_loss
+    assert HalfCGAN.adversarial_loss is not kcolor.CGAN.adversarial_loss
+    # both names, one of them old: no guess
+    with pytest.raises(TypeError, match="old way"):
+        class Both(AdversarialColorizer):  # noqa: F841
+            def generator_loss(self, x, fake, training=True):
+                return {}
+
+            def adversarial_loss(self, x, fake, training=True):
+                return {}
+
+    # a family written the new way is left alone, and so is one that extends the total
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "Extended", DeprecationWarning)
+
+        class Extended(kcolor.LSGAN):
+            def generator_loss(self, x, y, fake, training=True):
+                return super().generator_loss(x, y, fake, training)
+
+    assert Extended.adversarial_loss is kcolor.LSGAN.adversarial_loss
+    assert Extended.generator_loss is not AdversarialColorizer.generator_loss
+
+
+def test_wgan_loads_its_critic_itself():
+    config = FAMILIES["wgan"](clip_value=0.02).get_config()
+    assert "critic" in config and "discriminator" not in config
+    loaded = kcolor.WGAN.from_config(config)
+    assert isinstance(loaded.critic, keras.Model) and loaded.effective_clip_value == 0.02
+    assert loaded.critic.count_params() == FAMILIES["wgan"]().critic.count_params()
 
 
 def test_saturating_loss_starves_the_generator_when_d_wins():
@@ -308,7 +405,7 @@ def test_saturating_loss_starves_the_generator_when_d_wins():
     confident = tf.constant([[-12.0], [-10.0]])  # D rejects the fakes
     grads = {}
     for name in ("saturating", "non_saturating"):
-        model = FAMILIES["cgan"](generator_loss=name)
+        model = FAMILIES["cgan"](adversarial_form=name)
         with tf.GradientTape() as tape:
             tape.watch(confident)
             value = _g_loss(model, confident)
@@ -331,7 +428,7 @@ def test_least_squares_and_energy_losses_against_numpy():
     assert np.allclose(ebgan.energy(None, fake)[0], [0.3, 1.5, 0.9])
     d_loss = ebgan.discriminator_loss(None, real, fake)["d_loss"]
     assert np.isclose(float(d_loss), np.mean([0.1, 0.4, 0.2]) + np.mean([0.7, 0.0, 0.1]))
-    assert np.isclose(float(ebgan.generator_loss(None, fake)["g_adv_loss"]), 0.9)
+    assert np.isclose(float(ebgan.adversarial_loss(None, fake)["g_adv_loss"]), 0.9)
 
 
 def test_pull_away_term():
@@ -505,7 +602,7 @@ def test_unconditional_generation_trains_on_digits(family):
 
 ROUND_TRIP = {
     "cgan": lambda: kcolor.CGAN(
-        tiny_generator(), tiny_discriminator(), generator_loss="saturating", margin=0.5,
+        tiny_generator(), tiny_discriminator(), adversarial_form="saturating", margin=0.5,
         one_sided_label_smoothing=0.1, l1_weight=100.0, g_steps=2,
     ),
     "lsgan": lambda: kcolor.LSGAN(
@@ -577,10 +674,16 @@ def test_bad_input_gives_clear_errors():
                     conditional=False, l1_weight=100.0)
     with pytest.raises(ValueError, match="real label"):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), one_sided_label_smoothing=0.9)
-    with pytest.raises(ValueError, match="generator_loss"):
-        kcolor.CGAN(tiny_generator(), tiny_discriminator(), generator_loss="hinge")
+    with pytest.raises(ValueError, match="adversarial_form"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), adversarial_form="hinge")
     with pytest.raises(ValueError, match="d_steps"):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), d_steps=0)
+    with pytest.raises(ValueError, match="g_steps"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), g_steps=1.5)
+    with pytest.raises(ValueError, match="l1_weight"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=float("nan"))
+    with pytest.raises(ValueError, match="adversarial_weight"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), adversarial_weight=-1.0)
     with pytest.raises(ValueError, match="16x16.*8x8|8x8.*16x16"):
         kcolor.CGAN(tiny_generator(16), tiny_discriminator(8))
     model = FAMILIES["cgan"]()

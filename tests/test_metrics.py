@@ -366,3 +366,47 @@ def test_bad_input_gets_a_clear_error(rng):
         metrics.score(L, ab, ab, keys=("accuracy",))
     with pytest.raises(ValueError, match="channel"):
         metrics.BinAccuracy(10, "c")
+
+
+# ------------------------------------------------------ the package's names
+
+
+# Every public name of kcolor.metrics before it became a package.
+PUBLIC_NAMES = (
+    "SCORE_KEYS accuracy_at mae_ab mae_rgb euclid_ab bin_accuracy bin_keys psnr ssim "
+    "colorfulness colorfulness_l_ab score evaluate reference_rows GreyPredictor grey_predictor "
+    "predictor AccuracyAtEpsilon MAEab EuclideanAB BinAccuracy MAErgb PSNR SSIM Colorfulness"
+).split()
+
+
+def test_every_public_name_still_imports_from_kcolor_metrics():
+    assert sorted(metrics.__all__) == sorted(PUBLIC_NAMES)
+    for name in PUBLIC_NAMES:
+        assert getattr(metrics, name) is not None
+    for name in ("AccuracyAtEpsilon", "MAEab", "EuclideanAB", "BinAccuracy", "MAErgb", "PSNR",
+                 "SSIM", "Colorfulness"):
+        assert keras.saving.get_registered_name(getattr(metrics, name)) == f"kcolor>{name}"
+
+
+def test_a_metric_saved_from_the_old_module_loads():
+    config = keras.saving.serialize_keras_object(metrics.BinAccuracy(30, "b"))
+    config["module"] = "kcolor.metrics"  # what files saved before the split hold
+    restored = keras.saving.deserialize_keras_object(config)
+    assert type(restored) is metrics.BinAccuracy
+    assert (restored.n_bins, restored.channel) == (30, "b")
+
+
+def test_last_value_moved_to_the_colorizers_with_a_deprecation_warning():
+    from kcolor.colorizers.trackers import LastValue
+
+    with pytest.warns(DeprecationWarning, match="kcolor.colorizers.trackers.LastValue"):
+        assert metrics.LastValue is LastValue
+    assert keras.saving.get_registered_name(LastValue) == "kcolor>LastValue"
+    tracker = LastValue(name="g_grad_norm")
+    tracker.update_state(3.0)
+    tracker.update_state(float("inf"))  # an overflowed mixed_float16 step: kept out
+    assert float(tracker.result()) == 3.0
+    tracker.update_state(2.0)
+    assert float(tracker.result()) == 2.0
+    with pytest.raises(AttributeError, match="no attribute"):
+        metrics.LastValues  # noqa: B018

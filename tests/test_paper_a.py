@@ -33,10 +33,10 @@ def test_the_ladder_changes_one_thing_at_a_time():
         return {**cfg["gan"], "discriminator": cfg["discriminator"]["builder"]}
 
     steps = [flat(experiments.config(name, "smoke")) for name in LADDER]
-    assert steps[0]["generator_loss"] == "saturating"
+    assert steps[0]["adversarial_form"] == "saturating"
     for before, after in zip(steps, steps[1:]):
         assert sum(before[k] != after[k] for k in before) == 1, (before, after)
-    assert steps[-1] == {"generator_loss": "non_saturating", "margin": 0.5, "margin_on": "fake",
+    assert steps[-1] == {"adversarial_form": "non_saturating", "margin": 0.5, "margin_on": "fake",
                          "one_sided_label_smoothing": 0.1, "l1_weight": 100.0,
                          "discriminator": "patchgan"}
 
@@ -150,7 +150,7 @@ def test_the_saturating_gradient_vanishes_when_d_has_won():
         won = keras.Model(image, logit)  # D(x) = sigmoid(-12 + ...): "fake", for sure
         gan = kcolor.CGAN(experiments.build(LADDER[0], "smoke", image_size=8,
                                             warm_start=baseline).generator,
-                          won, generator_loss=loss, margin=0.5)
+                          won, adversarial_form=loss, margin=0.5)
         gan.compile(g_optimizer=keras.optimizers.SGD(0.0),
                     d_optimizer=keras.optimizers.SGD(0.0))
         logger = kcolor.callbacks.GradientNormLogger()

@@ -100,27 +100,55 @@ def test_sample_snapshots_keep_the_same_noise_before_and_after_each_epoch():
     import tensorflow as tf
 
     model = experiments.build("06_gan", "smoke", image_size=32)
-    snap = dc.SampleSnapshots(n=5, seed=1)
+    snap = kcolor.callbacks.SampleSnapshots(n=5, seed=1)
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 32, 32, 1)).astype("float32")
     model.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=2, verbose=0,
               callbacks=[snap])
     assert len(snap.snapshots) == 3 and snap.snapshots[0].shape == (5, 32, 32, 1)
     assert not np.array_equal(snap.snapshots[0], snap.snapshots[-1])
-    fig = dc.plot_snapshots({"06_gan": snap.snapshots})
+    z = np.random.default_rng(1).standard_normal((5,) + tuple(model.noise_shape))
+    np.testing.assert_allclose(snap.snapshots[-1], model.generator(z.astype("float32")),
+                               atol=1e-5)  # the last epoch's samples of the fixed noise
+    fig = kcolor.plot.snapshots({"06_gan": snap.snapshots})
     assert len(fig.axes) == 3
 
 
 @pytest.mark.slow
 def test_sample_quality_tells_real_digits_from_a_collapsed_generator():
-    x, y = dc.labelled_digits("digits", "train", 3000, image_size=32, seed=0)
-    x_test, y_test = dc.labelled_digits("digits", "test", 500, image_size=32, seed=0)
-    judge = dc.train_digit_classifier(x, y, epochs=3, seed=0)  # as notebook 06
-    real = dc.sample_quality(judge, x_test)
+    scores = kcolor.digit_scores
+    x, y = scores.labelled_digits("digits", "train", 3000, image_size=32, seed=0)
+    x_test, y_test = scores.labelled_digits("digits", "test", 500, image_size=32, seed=0)
+    judge = scores.train_digit_classifier(x, y, epochs=3, seed=0)  # as notebook 06
+    real = scores.sample_quality(judge, x_test)
     assert real["classes"] == 10 and real["confidence"] > 0.7 and real["top_share"] < 0.2
-    collapsed = dc.sample_quality(judge, np.repeat(x_test[:1], 200, axis=0))
+    collapsed = scores.sample_quality(judge, np.repeat(x_test[:1], 200, axis=0))
     assert collapsed["classes"] == 1 and collapsed["top_share"] == 1.0
-    flat = dc.sample_quality(judge, np.zeros((200, 32, 32, 1), np.float32))
+    flat = scores.sample_quality(judge, np.zeros((200, 32, 32, 1), np.float32))
     assert flat["classes"] == 1
+    curve = scores.confidence_over_training(judge, [x_test, x_test[:50]])
+    assert curve[0] == pytest.approx(real["confidence"]) and len(curve) == 2
+
+
+def test_labelled_digits_are_the_gans_digits_with_their_labels():
+    images, labels = kcolor.digit_scores.labelled_digits("digits", "test", 40, image_size=32,
+                                                         seed=3)
+    assert images.shape == (40, 32, 32, 1) and images.dtype == np.float32
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    _, font_labels = kcolor.data.font_digits(40, seed=4)  # the test split's seed + 1
+    np.testing.assert_array_equal(labels, font_labels)
+    _, test = kcolor.data.digit_datasets(image_size=32, batch_size=40, n_train=10, n_test=40,
+                                         seed=3)
+    np.testing.assert_allclose(images, next(iter(test)), atol=1e-6)
+    with pytest.raises(ValueError, match="'digits' or 'mnist'"):
+        kcolor.digit_scores.labelled_digits("fashion", "test", 4)
+
+
+def test_digit_classifier_gives_ten_logits_and_checks_its_size():
+    model = kcolor.models.digit_classifier(32, seed=0)
+    assert model.output_shape == (None, 10) and model.count_params() == 136_586
+    assert kcolor.models.digit_classifier(28, width=8).output_shape == (None, 10)
+    with pytest.raises(ValueError, match="at least 4"):
+        kcolor.models.digit_classifier(2)
 
 
 # ------------------------------------------------------------------ notebook 07
@@ -144,7 +172,7 @@ def test_07_names_cover_every_family_reconstruction_and_discriminator():
             assert builder == {"patch": "patchgan", "global": "dcgan_discriminator"}[disc]
     assert set(dc.VARIANTS_07) <= set(names) and len(dc.VARIANTS_07) == 15
     # One factor at a time from pix2pix's setting (L1, PatchGAN), for every family.
-    for family in dc.FAMILIES_07:
+    for family in dc.GAN_LOSSES_07:
         for variant in ("l1_patch", "l2_patch", "l1_global"):
             assert f"07_{family}_{variant}" in dc.VARIANTS_07
     quick = [experiments.config(n, "quick") for n in dc.VARIANTS_07]
@@ -175,3 +203,43 @@ def test_fit_honours_the_configs_time_budget_and_reports_steps():
     smoke = experiments.build(name, "smoke", image_size=16)
     history = experiments.fit(smoke, train, name, "smoke", verbose=0)
     assert history.steps == experiments.total_steps(experiments.config(name, "smoke"))
+
+
+# ------------------------------------------------------------------ old names
+
+
+_MOVED = {
+    "SampleSnapshots": "kcolor.callbacks.SampleSnapshots",
+    "digit_classifier": "kcolor.models.digit_classifier",
+    "labelled_digits": "kcolor.digit_scores.labelled_digits",
+    "train_digit_classifier": "kcolor.digit_scores.train_digit_classifier",
+    "sample_quality": "kcolor.digit_scores.sample_quality",
+    "confidence_over_training": "kcolor.digit_scores.confidence_over_training",
+    "mosaic": "kcolor.plot.mosaic",
+    "FAMILIES_07": "kcolor.experiments.papers_d_c.GAN_LOSSES_07",
+}
+
+
+@pytest.mark.parametrize("old", sorted(_MOVED))
+def test_moved_names_warn_and_are_the_new_objects(old):
+    import importlib
+
+    module, _, name = _MOVED[old].rpartition(".")
+    with pytest.warns(DeprecationWarning, match=_MOVED[old]):
+        assert getattr(dc, old) is getattr(importlib.import_module(module), name)
+
+
+def test_old_figure_functions_warn_and_draw_what_the_new_ones_draw():
+    images = np.random.default_rng(0).uniform(-1, 1, size=(4, 8, 8, 1)).astype("float32")
+    with pytest.warns(DeprecationWarning, match="kcolor.plot.mosaics"):
+        fig = dc.plot_mosaics({"a": images}, columns=2)
+    assert [ax.get_title() for ax in fig.axes] == ["a"]
+    with pytest.warns(DeprecationWarning, match="kcolor.plot.snapshots"):
+        assert len(dc.plot_snapshots({"a": [images, images]}).axes) == 2
+    with pytest.warns(DeprecationWarning, match="kcolor.plot.gan_losses"):
+        fig = dc.plot_losses({"a": {"d_loss": [1.0], "l1": [2.0]}}, keys=("d_loss", "l1"))
+    assert len(fig.axes) == 2
+    L, ab = kcolor.color.rgb_to_l_ab(images * 0.5 + 0.5 + np.zeros((4, 8, 8, 3), "float32"))
+    with pytest.warns(DeprecationWarning, match="transpose=True"):
+        fig = dc.plot_variant_rows(L, ab, {"grey": kcolor.metrics.grey_predictor}, n=3)
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["grey input", "grey", "truth"]

@@ -1,8 +1,8 @@
 """Notebooks 04 and 05: paper E's six losses and paper C's colourful colourization.
 
-The registry entries, the ClassColorizer family, bin fitting and decoding,
+The registry entries, the ClassColorizer model, bin fitting and decoding,
 and the small library additions they use (deep_cnn's dropout,
-results_table's bin accuracy, plot.ab_plane).
+tables.results_table's bin accuracy, plot.ab_plane).
 """
 
 import numpy as np
@@ -65,7 +65,7 @@ def test_paper_e_tables_as_printed():
 
 @pytest.mark.parametrize("name,shape", [("04_ce30", (32, 32, 2, 30)),
                                         ("05_colorful", (32, 32, 261))])
-def test_class_colorizer_family_builds_a_compiled_classifier(name, shape):
+def test_class_colorizer_model_builds_a_compiled_classifier(name, shape):
     model = experiments.build(name, "smoke")
     assert isinstance(model, kcolor.ClassColorizer) and model.compiled
     assert model.network.output_shape[1:] == shape
@@ -77,13 +77,13 @@ def test_class_colorizer_family_builds_a_compiled_classifier(name, shape):
 def test_fit_bins_measures_the_prior_and_bin_means():
     train, _ = experiments.datasets("04_ce10", "smoke")
     model = experiments.build("04_ce10", "smoke")
-    bins = papers_e_c.fit_bins(model, train, "04_ce10", "smoke")
+    bins = experiments.fit_bins(model, train, "04_ce10", "smoke")
     assert bins is model.bins and bins.prior.shape == (2, 10) and bins.means is not None
     np.testing.assert_allclose(bins.prior.sum(axis=1), 1.0, rtol=1e-5)
     # Real photos are mostly unsaturated: the two middle bins hold most pixels.
     assert bins.prior[:, 4:6].sum() > 0.5 * 2
     gamut = experiments.build("05_colorful", "smoke")
-    papers_e_c.fit_bins(gamut, train, "05_colorful", "smoke")
+    experiments.fit_bins(gamut, train, "05_colorful", "smoke")
     weights = gamut.bins.rebalance_weights()
     prior = gamut.bins.smoothed_prior
     # Rebalancing up-weights rare colours: the commonest class weighs least.
@@ -135,7 +135,7 @@ def test_deep_cnn_dropout_follows_every_block():
 
 def test_results_table_adds_bin_accuracy_to_every_row():
     _, test = experiments.datasets("04_l2", "smoke", test_batch_size=100)
-    table = kcolor.plot.results_table({}, test.take(1), profile="smoke", data="sample",
+    table = kcolor.tables.results_table({}, test.take(1), profile="smoke", data="sample",
                                       bins=(10, 50), columns=["euclid_ab", "bin_acc@10",
                                                               "bin_acc@50"])
     rows = table.rows

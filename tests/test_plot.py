@@ -1,4 +1,4 @@
-"""kcolor.plot: the grids show the right images, curves and tables hold the numbers."""
+"""kcolor.plot: the grids show the right images, the curves the right numbers."""
 
 import numpy as np
 import pytest
@@ -96,59 +96,48 @@ def test_history_of_a_gan_and_a_keras_history():
         plot.history({})
 
 
-def test_metrics_table_puts_the_paper_beside_ours():
-    ours = {
-        "grey": {"acc@2%": 0.2412, "mae_ab": 10.5, "profile": "smoke", "data": "sample 32 px",
-                 "images": 64},
-        "cGAN": {"acc@2%": 0.3, "acc@5%": 0.612, "mae_ab": 7.25, "psnr": float("inf"),
-                 "profile": "smoke"},
-    }
-    paper = {"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10, 200 epochs"}}
-    table = plot.metrics_table(ours, paper=paper)
-    lines = table.splitlines()
-    assert lines[0].split("|")[1:-1] == [
-        " model ", " source ", " profile ", " data ", " images ",
-        " mae_ab ", " acc@2% ", " acc@5% ", " psnr ",
-    ]
-    assert len(lines) == 2 + 3
-    grey, paper_row, ours_row = lines[2:]
-    assert "grey" in grey and "24.12%" in grey and "10.50" in grey and "sample 32 px" in grey
-    assert "| cGAN | paper |" in paper_row and "24.10" in paper_row and "65.50" in paper_row
-    assert "CIFAR-10, 200 epochs" in paper_row
-    assert "| cGAN | ours | smoke |" in ours_row and "30.00%" in ours_row and "61.20%" in ours_row
-    assert "inf" in ours_row and "7.25" in ours_row
-    only = plot.metrics_table(ours, columns=["acc@5%"], digits=1)
-    assert only.splitlines()[0].endswith("| acc@5% |") and "61.2%" in only
-    with pytest.raises(TypeError, match="dict"):
-        plot.metrics_table({"cGAN": 0.3})
+def test_compare_transposed_labels_each_row_on_its_left(rng):
+    L, ab = _batch(rng, n=3)
+    models = {"half": lambda x: np.full(x.shape[:-1] + (2,), 0.1, np.float32)}
+    fig = plot.compare(L, ab, model=models, n=3, transpose=True)
+    axes = np.array(fig.axes).reshape(3, 3)  # grey, half, truth; one column per image
+    assert [ax.get_ylabel() for ax in axes[:, 0]] == ["grey", "half", "truth"]
+    assert axes[1, 0].yaxis.label.get_rotation() == 0  # horizontal, long names fit
+    expected = color.l_ab_to_rgb(L[2], np.full((8, 8, 2), 0.1, np.float32)).numpy()
+    np.testing.assert_allclose(_shown(axes[1, 2]), np.clip(expected, 0, 1), atol=1e-6)
 
 
-def test_results_table_adds_reference_rows_and_labels_ours():
-    import numpy as np
-
-    rng = np.random.default_rng(0)
-    L = rng.uniform(-1, 1, size=(6, 8, 8, 1)).astype("float32")
-    ab = rng.uniform(-0.3, 0.3, size=(6, 8, 8, 2)).astype("float32")
-    test = [(L[:3], ab[:3]), (L[3:], ab[3:])]
-    vivid = lambda x: np.full(x.shape[:-1] + (2,), 0.6, "float32")  # noqa: E731
-    table = plot.results_table(
-        {"vivid": vivid, "given": {"mae_ab": 1.5, "acc@5%": 0.25}}, test,
-        profile="smoke", data="random 8 px", paper={"vivid": {"acc@5%": 65.5, "mae": 5.1}},
-        columns=["mae", "mae_ab", "acc@5%", "colorfulness"])
-    assert list(table.rows) == ["vivid", "given", "grey", "truth"]
-    assert table["truth"]["mae_ab"] == 0 and table["grey"]["colorfulness"] < 0.1
-    assert table["vivid"]["colorfulness"] > table["truth"]["colorfulness"] > 0
-    assert table["vivid"]["mae_ab"] > table["grey"]["mae_ab"]  # far from a mild truth
-    assert all(row["profile"] == "smoke" and row["data"] == "random 8 px"
-               for row in table.rows.values())
-    md = table.markdown
-    assert "| vivid | paper |" in md and "65.50%" in md and "| 5.10 |" in md
-    assert "| given | ours | smoke | random 8 px |" in md and "25.00%" in md
-    page = table._repr_html_()
-    assert page.startswith('<table class="kcolor-results">') and "random 8 px" in page
-    assert page.count("<tr") == 1 + 5  # header, paper row, four of ours
+def test_gan_losses_one_column_per_model_one_row_per_key():
+    histories = {"06_gan": {"d_loss": [1.0, 0.8, 0.7], "g_adv_loss": [2.0, 2.5, 2.4]},
+                 "06_wgan": {"d_loss": [-0.1, -0.3, -0.4]}}
+    fig = plot.gan_losses(histories)
+    axes = np.array(fig.axes).reshape(2, 2)
+    np.testing.assert_allclose(axes[0, 0].get_lines()[0].get_ydata(), [1.0, 0.8, 0.7])
+    np.testing.assert_allclose(axes[0, 0].get_lines()[0].get_xdata(), [1, 2, 3])
+    assert "EM estimate" in axes[0, 1].get_title()  # WGAN's d_loss is minus its estimate
+    assert "EM estimate" not in axes[0, 0].get_title()
+    assert len(axes[1, 1].get_lines()[0].get_ydata()) == 0  # not logged: an empty panel
 
 
-def test_results_table_rejects_rows_that_are_not_dicts():
-    with pytest.raises(TypeError, match="dict"):
-        plot.ResultsTable({"a": 1.0})
+def test_mosaic_tiles_images_with_white_between():
+    images = np.stack([np.full((3, 3, 1), v, np.float32) for v in (-1.0, 0.0, 1.0)])
+    out = plot.mosaic(images, columns=2)
+    assert out.shape == (2 * 4 - 1, 2 * 4 - 1)
+    np.testing.assert_array_equal(out[:3, :3], 0.0)  # -1 -> black
+    np.testing.assert_array_equal(out[:3, 4:], 0.5)
+    np.testing.assert_array_equal(out[4:, :3], 1.0)
+    assert out[3].min() == 1.0 and out[:3, 3].min() == 1.0  # the white gaps
+    np.testing.assert_array_equal(out[4:, 4:], 1.0)  # the missing fourth image: white
+
+
+def test_mosaics_and_snapshots_show_the_samples_they_are_given(rng):
+    real = rng.uniform(-1, 1, size=(10, 4, 4, 1)).astype(np.float32)
+    fig = plot.mosaics({"real": real, "fake": -real}, columns=3)
+    assert [ax.get_title() for ax in fig.axes] == ["real", "fake"]
+    np.testing.assert_allclose(_shown(fig.axes[0]), plot.mosaic(real[:9], 3))
+    runs = {"a": [real, real * 0.5, real * 0.1, real * 0.0, -real]}
+    fig = plot.snapshots(runs, columns=2)
+    assert [ax.get_title() for ax in fig.axes] == ["initialisation", "epoch 2", "epoch 4"]
+    np.testing.assert_allclose(_shown(fig.axes[2]), plot.mosaic(-real[:4], 2))
+    assert fig.axes[0].get_ylabel() == "a"
+    assert len(plot.snapshots(runs, epochs=[1, 3]).axes) == 2

@@ -1,4 +1,4 @@
-"""kcolor.quantize: uniform bins (paper E) and gamut bins (Zhang et al.)."""
+"""kcolor.quantize: the Bins interface, uniform bins (paper E) and gamut bins (Zhang et al.)."""
 
 import warnings
 
@@ -91,6 +91,19 @@ def test_uniform_bad_input():
         UniformBins(10).encode(np.zeros((4, 3), np.float32))
 
 
+def test_uniform_targets_are_the_one_hot_of_each_channel(rng):
+    bins = UniformBins(10)
+    ab = rng.uniform(-0.9, 0.9, (3, 5, 2)).astype(np.float32)
+    targets, index = bins.encode_targets(ab)
+    expected = np.floor((ab * AB + 100) / 20).astype(int)
+    np.testing.assert_array_equal(index, expected)
+    np.testing.assert_array_equal(targets, np.eye(10)[expected])  # (3, 5, 2, 10)
+    np.testing.assert_array_equal(bins.one_hot(ab), targets)
+    # The old name said "soft"; it still works, with a warning naming one_hot.
+    with pytest.warns(DeprecationWarning, match="one_hot"):
+        np.testing.assert_array_equal(bins.soft_encode(ab), targets)
+
+
 # ------------------------------------------------------------------ gamut bins
 
 
@@ -133,9 +146,23 @@ def test_gamut_hard_encode_round_trip(rng):
     index = np.asarray(bins.encode(ab))
     expected, _ = nearest_numpy(ab, bins.centers)
     np.testing.assert_array_equal(index, expected)
-    np.testing.assert_array_equal(bins.encode_numpy(ab), expected)
+    np.testing.assert_array_equal(bins._encode_numpy(ab), expected)
+    np.testing.assert_array_equal(np.asarray(bins.one_hot(ab)).argmax(-1), expected)
     back = np.asarray(bins.decode_index(index))
     assert np.max(np.abs(back - ab)) * AB <= 5.0 + 1e-3
+
+
+def test_sparse_soft_encoding_is_a_gaussian_over_the_k_nearest(rng):
+    # Zhang et al. 2.1: the 5 nearest bins, exp(-d^2 / (2 * 5^2)), normalised.
+    bins = GamutBins(k=5, sigma=5.0)
+    ab = random_in_gamut_ab(rng, 300)
+    index, weights = (np.asarray(x) for x in bins.sparse_soft_encode(ab))
+    _, d2 = nearest_numpy(ab, bins.centers)
+    order = np.argsort(d2, axis=1)[:, :5]
+    np.testing.assert_array_equal(np.sort(index, 1), np.sort(order, 1))
+    gaussian = np.exp(-np.take_along_axis(d2, index, 1) / 50.0)
+    np.testing.assert_allclose(weights, gaussian / gaussian.sum(1, keepdims=True), atol=1e-5)
+    assert np.all(np.diff(weights, axis=1) <= 1e-6)  # nearest first
 
 
 def test_soft_encoding(rng):
@@ -161,7 +188,7 @@ def test_soft_encoding(rng):
 
 
 @pytest.mark.parametrize("k", [1, 5, 10])
-def test_nearest_classes_equal_brute_force(rng, k):
+def test_centre_lookup_equals_brute_force(rng, k):
     # The look-up table of candidates must give the exact k nearest classes,
     # also for points just off the lattice and outside the gamut.
     bins = GamutBins(k=k)
@@ -170,8 +197,10 @@ def test_nearest_classes_equal_brute_force(rng, k):
         rng.uniform(-1.2, 1.2, (5000, 2)),
         (on_lattice + rng.uniform(-1.5, 1.5, on_lattice.shape)) / AB,
     ]).astype(np.float32)
-    index, d2 = (np.asarray(x) for x in bins.nearest_classes(ab))
-    _, full = nearest_numpy(ab, bins.centers)
+    index, d2 = (np.asarray(x) for x in bins._k_nearest(ab))
+    nearest, full = nearest_numpy(ab, bins.centers)
+    # The numpy path (a cell look-up, exhaustive search off the gamut) too.
+    np.testing.assert_array_equal(bins._encode_numpy(ab), nearest)
     np.testing.assert_allclose(d2, np.sort(full, axis=1)[:, :k], atol=0.05)
     np.testing.assert_allclose(np.take_along_axis(full, index, axis=1), d2, atol=0.05)
 
@@ -269,7 +298,7 @@ def test_gamut_bad_input():
     bins = GamutBins()
     with pytest.raises(ValueError, match="2 channels"):
         bins.encode(np.zeros((2, 3), np.float32))
-    with pytest.raises(ValueError, match="num_classes=bins.num_classes"):
+    with pytest.raises(ValueError, match="num_classes=261"):
         bins.decode(np.zeros((2, 313), np.float32))
     with pytest.raises(ValueError, match="prior must be"):
         GamutBins(prior=np.ones(5))
@@ -316,29 +345,29 @@ def test_quantize_imports_only_color():
 
     from kcolor import quantize
 
-    tree = ast.parse(Path(quantize.__file__).read_text())
     imported = set()
-    for node in ast.walk(tree):  # function-level imports count too
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
+    for path in Path(quantize.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):  # function-level imports too
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module)
     kcolor_modules = {name for name in imported if name.split(".")[0] == "kcolor"}
+    kcolor_modules -= {name for name in kcolor_modules if name.startswith("kcolor.quantize")}
     assert kcolor_modules <= {"kcolor.color", "kcolor.backend"}, kcolor_modules
     assert "kcolor.color" in kcolor_modules
     assert not {"tensorflow", "kcolor.data"} & imported
 
 
 class SignBins(kcolor.quantize.Bins):
-    """A user's own bins: four classes, the signs of a and b."""
+    """A user's own bins: four classes, the signs of a and b (targets: Bins' one-hot)."""
 
     logits_shape, num_classes = (4,), 4
     VALUES = np.array([[-0.3, -0.3], [-0.3, 0.3], [0.3, -0.3], [0.3, 0.3]], "float32")
 
-    def encode_targets(self, ab):
+    def encode(self, ab):
         ops = keras.ops
-        index = 2 * ops.cast(ab[..., 0] > 0, "int32") + ops.cast(ab[..., 1] > 0, "int32")
-        return ops.one_hot(index, 4), index
+        return 2 * ops.cast(ab[..., 0] > 0, "int32") + ops.cast(ab[..., 1] > 0, "int32")
 
     def decode_index(self, index):
         return keras.ops.take(self.VALUES, index, axis=0)
@@ -373,3 +402,28 @@ def test_a_user_defined_bins_class_trains_in_a_class_colorizer():
     np.testing.assert_allclose(np.abs(predicted), 0.3, rtol=1e-6)  # decoded by SignBins
     with pytest.raises(TypeError, match="kcolor.quantize.Bins"):
         kcolor.ClassColorizer(network, object())
+
+
+def test_the_logits_shape_check_is_the_bins(rng):
+    uniform, gamut = UniformBins(10), GamutBins()
+    assert uniform.check_logits_shape((None, 8, 8, 2, 10)) is False
+    assert uniform.check_logits_shape((None, 8, 8, 20)) is True  # flat: a's 10, then b's
+    assert gamut.check_logits_shape((None, 8, 8, 261)) is False
+    for bins, shape in [(uniform, (None, 8, 8, 10)), (gamut, (None, 8, 8, 313))]:
+        with pytest.raises(ValueError, match=f"num_classes={bins.num_classes}"):
+            bins.check_logits_shape(shape)
+    # ClassColorizer asks the bins (one check, not two).
+    L_in = keras.Input((8, 8, 1))
+    with pytest.raises(ValueError, match="num_classes=261"):
+        kcolor.ClassColorizer(keras.Model(L_in, keras.layers.Conv2D(313, 1)(L_in)), gamut)
+
+
+def test_old_encoder_names_warn_and_dead_ones_are_gone(rng):
+    bins = GamutBins()
+    ab = random_in_gamut_ab(rng, 50)
+    with pytest.warns(DeprecationWarning, match="sparse_soft_encode"):
+        index, d2 = bins.nearest_classes(ab)
+    np.testing.assert_array_equal(index, bins.sparse_soft_encode(ab)[0])
+    with pytest.warns(DeprecationWarning, match="use encode"):
+        np.testing.assert_array_equal(bins.encode_numpy(ab), bins.encode(ab))
+    assert not hasattr(bins, "hard_index") and not hasattr(UniformBins(), "hard_index")

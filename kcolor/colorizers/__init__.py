@@ -4,12 +4,17 @@
 * ``ClassColorizer``: classification over ab bins, with rebalancing and
   annealed-mean decoding.
 * ``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``: the adversarial family, one file
-  each with its two loss functions, sharing the train step of
-  ``AdversarialColorizer`` (``adversarial.py``).
+  each with its two loss functions (``discriminator_loss`` and
+  ``adversarial_loss``, G's adversarial term), sharing the train step and
+  ``generator_loss`` (G's total, pix2pix's name) of ``AdversarialColorizer``
+  (``adversarial.py``).
 
-``scaling`` holds what several devices and mixed precision add to a train
-step. Importing this package registers every colorizer class with Keras, so
-saved ``.keras`` files load with ``keras.saving.load_model``.
+``base`` holds the ``keras.Model`` they all build on (kcolor's XLA default),
+``gan_inputs`` what a GAN's networks eat, ``scaling`` what several devices
+and mixed precision add to a train step, ``trackers`` the logged value
+Keras has no tracker for. Importing this package registers every colorizer
+class with Keras, so saved ``.keras`` files load with
+``keras.saving.load_model``.
 """
 
 from kcolor.colorizers.regression import Colorizer

@@ -1,31 +1,37 @@
 """The train step every GAN in kcolor shares: pix2pix's, written once.
 
-One step updates the discriminator D on real pairs ``(x, y)`` and
-generated pairs ``(x, G(x, z))``, then the generator G on its adversarial
-term plus the weighted L1 / L2 distances to ``y`` (Isola et al., 2017,
-eq. 1 to 4; paper B, eq. 1 to 8).
+One step updates the discriminator D with ``discriminator_loss`` on real
+pairs ``(x, y)`` and generated pairs ``(x, G(x, z))``, then the generator G
+with ``generator_loss``: the family's adversarial term plus the weighted L1
+/ L2 distances to ``y`` (Isola et al., 2017, eq. 1 to 4; paper B, eq. 1 to
+8). The names are pix2pix's: ``generator_loss`` is G's whole loss and
+returns the total and its parts.
 
 A family (``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``, one file each) writes
-its two loss functions, ``discriminator_loss(x, y, fake)`` (a dict with
-``"d_loss"`` and whatever else it logs) and ``generator_loss(x, fake)`` (a
-dict with ``"g_adv_loss"``); it may override ``update_discriminator``
-(CGAN's margin, WGAN's clipping), ``default_optimizers`` and
-``family_logs`` (the names of its extra logged values). No family writes a
-train step. What several devices and ``mixed_float16`` add is in
-``kcolor.colorizers.scaling``, called at two named points.
+its two loss functions in full: ``discriminator_loss(x, y, fake)`` (a dict
+with ``"d_loss"`` and whatever else it logs) and ``adversarial_loss(x,
+fake)``, G's adversarial term (a dict with ``"g_adv_loss"``). It may
+override ``update_discriminator`` (CGAN's margin, WGAN's clipping),
+``default_optimizers`` and ``family_logs`` (the names of its extra logged
+values). No family writes a train step. What several devices and
+``mixed_float16`` add is in ``kcolor.colorizers.scaling``, called at two
+named points.
 
 Reference:
     A: Koo, sections 3.2 and 5.2. B: Nazeri et al., sections 2 and 3.3.
     C: section 4. D: Fabbri, sections 3 and 4. Isola et al., 2017.
 """
 
+import inspect
+import warnings
+
 import numpy as np
 
 from kcolor import losses
-from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.backend import keras, tf
 from kcolor.colorizers import gan_inputs, scaling
 from kcolor.colorizers.base import ColorizerModel
-from kcolor.metrics import LastValue
+from kcolor.colorizers.trackers import LastValue
 
 ops = keras.ops
 
@@ -71,12 +77,12 @@ class AdversarialColorizer(ColorizerModel):
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
                  d_steps=1, g_steps=1, seed=None, **kwargs):
         super().__init__(**kwargs)
-        gan_inputs.check_options(
-            generator, discriminator, conditional=conditional, noise=noise,
-            noise_dim=noise_dim, steps={"d_steps": d_steps, "g_steps": g_steps},
+        check_loss_options(
+            conditional=conditional, steps={"d_steps": d_steps, "g_steps": g_steps},
             weights={"l1_weight": l1_weight, "l2_weight": l2_weight,
-                     "adversarial_weight": adversarial_weight},
-        )
+                     "adversarial_weight": adversarial_weight})
+        gan_inputs.check_options(generator, discriminator, conditional=conditional,
+                                 noise=noise, noise_dim=noise_dim)
         self.generator, self.discriminator = generator, discriminator
         self.conditional, self.noise, self.noise_dim = bool(conditional), noise, noise_dim
         self.l1_weight, self.l2_weight = float(l1_weight), float(l2_weight)
@@ -106,7 +112,7 @@ class AdversarialColorizer(ColorizerModel):
         for _ in range(self.g_steps):
             with tf.GradientTape() as tape:
                 fake = self.generator(self.generator_inputs(x, y), training=True)
-                g_logs = self.generator_objective(x, y, fake)
+                g_logs = self.generator_loss(x, y, fake)
                 g_loss = scaling.loss_to_differentiate(self.g_optimizer, g_logs["g_loss"])
             grads = tape.gradient(g_loss, self.generator.trainable_variables)
             g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, grads)
@@ -119,11 +125,28 @@ class AdversarialColorizer(ColorizerModel):
         x, y = gan_inputs.condition_and_target(data, self.conditional)
         fake = self.generator(self.generator_inputs(x, y), training=False)
         return self.record({**self.discriminator_loss(x, y, fake, training=False),
-                            **self.generator_objective(x, y, fake, training=False)})
+                            **self.generator_loss(x, y, fake, training=False)})
 
-    def generator_objective(self, x, y, fake, training=True):
-        """G's whole loss: the family's adversarial term plus the L1 / L2 terms."""
-        logs = self.generator_loss(x, fake, training=training)
+    def generator_loss(self, x, y, fake, training=True):
+        """G's loss: ``adversarial_weight * adversarial_loss + l1_weight * L1 + l2_weight * L2``.
+
+        Args:
+            x: the condition L (``None`` when unconditional).
+            y: the true colours ab (what L1 and L2 compare with).
+            fake: G's colours for ``x``.
+            training: passed to D.
+
+        Returns:
+            A dict: ``"g_loss"`` (the total, what the step differentiates),
+            ``"g_adv_loss"`` (the family's term, unweighted), ``"l1"`` and
+            ``"l2"`` (when conditional, logged whatever their weights) and
+            the family's own values.
+
+        Reference:
+            Isola et al., 2017, eq. 4 (``generator_loss`` in the TensorFlow
+            pix2pix tutorial). B: eq. 6. C: section 3.2 (the L2 term).
+        """
+        logs = self.adversarial_loss(x, fake, training=training)
         loss = self.adversarial_weight * logs["g_adv_loss"]
         if self.conditional:  # pix2pix eq. 3 and 4; paper C's L2 term
             fake = ops.cast(fake, y.dtype)
@@ -139,7 +162,7 @@ class AdversarialColorizer(ColorizerModel):
     def discriminator_loss(self, x, y, fake, training=True):
         raise NotImplementedError("{'d_loss': D's loss, ...} on real y and generated fake")
 
-    def generator_loss(self, x, fake, training=True):
+    def adversarial_loss(self, x, fake, training=True):
         raise NotImplementedError("{'g_adv_loss': G's adversarial term, ...}")
 
     def update_discriminator(self, grads, d_logs):
@@ -203,8 +226,7 @@ class AdversarialColorizer(ColorizerModel):
             g_optimizer = scaling.with_loss_scaling(g_optimizer, self.dtype_policy)
             d_optimizer = scaling.with_loss_scaling(d_optimizer, self.dtype_policy)
         super().compile(optimizer=None, auto_scale_loss=False, run_eagerly=run_eagerly,
-                        jit_compile=default_jit_compile() if jit_compile is None else jit_compile,
-                        steps_per_execution=steps_per_execution)
+                        jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
         # Built here, outside any graph: an update inside tf.cond creates no variable.
         for optimizer, network in ((g_optimizer, self.generator), (d_optimizer, self.discriminator)):
@@ -263,10 +285,72 @@ class AdversarialColorizer(ColorizerModel):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator", "critic"):
+        for key in ("generator", "discriminator"):
             if key in config:
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
+    # --- old names, kept for one release -------------------------------------------
+    def generator_objective(self, x, y, fake, training=True):
+        """Deprecated: the same as ``generator_loss`` (G's total loss)."""
+        warnings.warn("generator_objective is now called generator_loss (G's total loss).",
+                      DeprecationWarning, stacklevel=2)
+        return self.generator_loss(x, y, fake, training=training)
 
-__all__ = ["AdversarialColorizer"]
+    def __init_subclass__(cls, **kwargs):
+        """Adapts a family written before ``adversarial_loss`` had its name.
+
+        Such a family defines ``generator_loss(x, fake)`` (two arguments) as
+        G's adversarial term; today ``generator_loss(x, y, fake)`` is the
+        total, and the step would pass it the wrong arguments. The method
+        becomes the family's ``adversarial_loss``, with a
+        ``DeprecationWarning``; a family that also defines
+        ``adversarial_loss`` gets a ``TypeError``.
+        """
+        super().__init_subclass__(**kwargs)
+        method = vars(cls).get("generator_loss")
+        if method is None or not _takes_x_and_fake(method):
+            return
+        message = (f"{cls.__name__}.generator_loss(x, fake) is written the old way: G's "
+                   "adversarial term is now adversarial_loss(x, fake), and "
+                   "generator_loss(x, y, fake) is G's total loss (adversarial term + L1 + L2).")
+        if "adversarial_loss" in vars(cls):
+            raise TypeError(f"{message} Delete or rename {cls.__name__}.generator_loss.")
+        warnings.warn(f"{message} Rename it adversarial_loss; it is used as such for now.",
+                      DeprecationWarning, stacklevel=2)
+        cls.adversarial_loss = method
+        del cls.generator_loss  # the shared total again
+
+
+def _takes_x_and_fake(method):
+    """True for ``method(self, x, fake, training=...)``: two arguments where three are due."""
+    parameters = inspect.signature(method).parameters.values()
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [p for p in parameters if p.kind in positional and p.default is p.empty]
+    return len(required) == 3  # self, x, fake
+
+
+def check_loss_options(*, conditional, weights, steps):
+    """Raises ``ValueError`` for loss weights and step counts that cannot train.
+
+    Args:
+        conditional: whether G sees a condition and has a target colour.
+        weights: ``{name: value}`` of the loss weights (finite, >= 0).
+        steps: ``{name: value}`` of the update counts (positive integers).
+    """
+    for name, value in steps.items():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    for name, value in weights.items():
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+    if not conditional and (weights.get("l1_weight") or weights.get("l2_weight")):
+        raise ValueError(
+            "l1_weight and l2_weight need a target colour: they apply to conditional "
+            "models only (conditional=False has no ground truth to compare with)."
+        )
+
+
+__all__ = ["AdversarialColorizer", "check_loss_options"]

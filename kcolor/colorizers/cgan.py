@@ -1,4 +1,11 @@
-"""``CGAN``: the conditional GAN with the cross-entropy loss (papers A and B)."""
+"""``CGAN``: the conditional GAN with the cross-entropy loss (papers A and B).
+
+Its two loss functions, ``discriminator_loss`` and ``adversarial_loss`` (G's
+adversarial term), are below in full; ``AdversarialColorizer`` adds the L1 /
+L2 terms to make ``generator_loss`` and runs the train step.
+"""
+
+import warnings
 
 from kcolor.backend import keras
 from kcolor.colorizers import scaling
@@ -27,7 +34,12 @@ class CGAN(AdversarialColorizer):
 
     Args:
         generator, discriminator: see ``AdversarialColorizer``.
-        generator_loss: ``"non_saturating"`` or ``"saturating"``.
+        adversarial_form: which form of G's adversarial term:
+            ``"non_saturating"`` (default), ``-E log D(x, G(x))``, or
+            ``"saturating"``, the minimax ``E log(1 - D(x, G(x)))`` whose
+            gradient vanishes while D rejects the fakes (paper A, 3.2;
+            Goodfellow et al., 2014, section 3). The old keyword
+            ``generator_loss=`` still works, with a ``DeprecationWarning``.
         one_sided_label_smoothing: the amount taken off the real label only:
             0.1 trains D towards 0.9 on real pairs and 0 on fakes (paper B,
             section 3.3). Default 0.
@@ -59,15 +71,19 @@ class CGAN(AdversarialColorizer):
         (eq. 1 to 8) and 3.3.
     """
 
-    GENERATOR_LOSSES = ("non_saturating", "saturating")
+    ADVERSARIAL_FORMS = ("non_saturating", "saturating")
+    GENERATOR_LOSSES = ADVERSARIAL_FORMS  # the old name, kept for one release
     MARGIN_ON = ("both", "fake")
 
-    def __init__(self, generator, discriminator, *, generator_loss="non_saturating",
+    def __init__(self, generator, discriminator, *, adversarial_form="non_saturating",
                  one_sided_label_smoothing=0.0, margin=None, margin_on="both", **kwargs):
-        if generator_loss not in self.GENERATOR_LOSSES:
-            raise ValueError(
-                f"generator_loss must be one of {self.GENERATOR_LOSSES}, got {generator_loss!r}."
-            )
+        if "generator_loss" in kwargs:  # the old name of adversarial_form
+            warnings.warn("CGAN(generator_loss=...) is now CGAN(adversarial_form=...).",
+                          DeprecationWarning, stacklevel=2)
+            adversarial_form = kwargs.pop("generator_loss")
+        if adversarial_form not in self.ADVERSARIAL_FORMS:
+            raise ValueError(f"adversarial_form must be one of {self.ADVERSARIAL_FORMS}, "
+                             f"got {adversarial_form!r}.")
         if not 0.0 <= one_sided_label_smoothing < 0.5:
             raise ValueError(
                 "one_sided_label_smoothing is the amount taken off the real label, in [0, 0.5) "
@@ -80,7 +96,7 @@ class CGAN(AdversarialColorizer):
         if margin_on not in self.MARGIN_ON:
             raise ValueError(f"margin_on must be one of {self.MARGIN_ON}, got {margin_on!r}.")
         super().__init__(generator, discriminator, **kwargs)
-        self.generator_loss_name = generator_loss
+        self.adversarial_form = adversarial_form
         self.one_sided_label_smoothing = float(one_sided_label_smoothing)
         self.margin = None if margin is None else float(margin)
         self.margin_on = margin_on
@@ -99,10 +115,10 @@ class CGAN(AdversarialColorizer):
             "d_fake_acc": ops.mean(ops.cast(fake_logits < 0, "float32")),
         }
 
-    def generator_loss(self, x, fake, training=True):
+    def adversarial_loss(self, x, fake, training=True):
         """Non-saturating ``-E log D(x, G(x))``, or minimax ``E log(1 - D(x, G(x)))``."""
         fake_logits = self.discriminate(x, fake, training)
-        if self.generator_loss_name == "saturating":
+        if self.adversarial_form == "saturating":
             return {"g_adv_loss": -ops.mean(ops.softplus(fake_logits))}  # log(1 - sigmoid)
         return {"g_adv_loss": ops.mean(ops.softplus(-fake_logits))}  # -log(sigmoid)
 
@@ -124,10 +140,17 @@ class CGAN(AdversarialColorizer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(generator_loss=self.generator_loss_name, margin=self.margin,
+        config.update(adversarial_form=self.adversarial_form, margin=self.margin,
                       margin_on=self.margin_on,
                       one_sided_label_smoothing=self.one_sided_label_smoothing)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "generator_loss" in config:  # saved before adversarial_form had its name
+            config["adversarial_form"] = config.pop("generator_loss")
+        return super().from_config(config)
 
 
 __all__ = ["CGAN", "sigmoid_cross_entropy"]

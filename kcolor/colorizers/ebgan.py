@@ -1,4 +1,9 @@
-"""``EBGAN``: the energy-based GAN (Zhao et al.; papers C 4.3 and D 3.3)."""
+"""``EBGAN``: the energy-based GAN (Zhao et al.; papers C 4.3 and D 3.3).
+
+Its ``discriminator_loss`` and ``adversarial_loss`` (G's adversarial term,
+with the pull-away term) are below in full; the shared step
+(``adversarial.py``) does the rest.
+"""
 
 from kcolor.backend import keras
 from kcolor.colorizers import gan_inputs, scaling
@@ -96,7 +101,7 @@ class EBGAN(AdversarialColorizer):
         fake_energy, _ = self.energy(x, fake, training)
         return {"d_loss": ops.mean(real_energy) + ops.mean(ops.relu(self.margin - fake_energy))}
 
-    def generator_loss(self, x, fake, training=True):
+    def adversarial_loss(self, x, fake, training=True):
         """``E D(x, G(x)) + lambda_PT PT(codes of the global batch's fakes)``."""
         fake_energy, codes = self.energy(x, fake, training)
         logs = {"g_adv_loss": ops.mean(fake_energy)}

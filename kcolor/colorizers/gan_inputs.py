@@ -12,8 +12,6 @@ the generator maps ``z ~ N(0, 1)`` to an image; the discriminator sees the
 image alone.
 """
 
-import numpy as np
-
 from kcolor.backend import keras
 
 NOISE_MODES = (None, "dropout", "input")
@@ -47,27 +45,19 @@ def condition_and_target(data, conditional):
     return x, y
 
 
-def check_options(generator, discriminator, *, conditional, noise, noise_dim, weights, steps):
-    """Raises ``ValueError`` / ``TypeError`` for options that cannot train."""
+def check_options(generator, discriminator, *, conditional, noise, noise_dim):
+    """Raises ``ValueError`` / ``TypeError`` for networks and noise that cannot train.
+
+    The loss weights and step counts are checked where they are stored
+    (``kcolor.colorizers.adversarial.check_loss_options``).
+    """
     if noise not in NOISE_MODES:
         raise ValueError(f"noise must be one of {NOISE_MODES}, got {noise!r}.")
-    for name, value in steps.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    for name, value in weights.items():
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
-    if not conditional:
-        if weights.get("l1_weight") or weights.get("l2_weight"):
-            raise ValueError(
-                "l1_weight and l2_weight need a target colour: they apply to conditional "
-                "models only (conditional=False has no ground truth to compare with)."
-            )
-        if noise == "input":
-            raise ValueError(
-                "noise='input' adds a noise plane to the grey condition; an unconditional "
-                "generator takes z of length noise_dim instead."
-            )
+    if not conditional and noise == "input":
+        raise ValueError(
+            "noise='input' adds a noise plane to the grey condition; an unconditional "
+            "generator takes z of length noise_dim instead."
+        )
     if noise == "input" and noise_dim is not None:
         raise ValueError(
             "Pass either noise='input' (a noise plane) or noise_dim (a vector), not both."

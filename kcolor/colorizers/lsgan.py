@@ -1,4 +1,8 @@
-"""``LSGAN``: the least squares GAN (Mao et al.; papers C 4.2 and D 3.2)."""
+"""``LSGAN``: the least squares GAN (Mao et al.; papers C 4.2 and D 3.2).
+
+Its ``discriminator_loss`` and ``adversarial_loss`` (G's adversarial term)
+are below in full; the shared step (``adversarial.py``) does the rest.
+"""
 
 from kcolor.backend import keras
 from kcolor.colorizers.adversarial import AdversarialColorizer
@@ -51,7 +55,7 @@ class LSGAN(AdversarialColorizer):
             "d_fake_acc": ops.mean(ops.cast(sign * (fake_scores - middle) < 0, "float32")),
         }
 
-    def generator_loss(self, x, fake, training=True):
+    def adversarial_loss(self, x, fake, training=True):
         """``1/2 E (D(x, G(x)) - c)^2``."""
         fake_scores = self.discriminate(x, fake, training)
         return {"g_adv_loss": 0.5 * ops.mean(ops.square(fake_scores - self.c))}

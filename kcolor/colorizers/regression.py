@@ -10,7 +10,7 @@ loss, so ``compile(optimizer=...)`` is enough and ``fit`` / ``evaluate`` /
 """
 
 from kcolor import losses
-from kcolor.backend import default_jit_compile, keras, tf
+from kcolor.backend import keras, tf
 from kcolor.colorizers import scaling
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.layers import KooPreprocessing
@@ -179,8 +179,6 @@ class Colorizer(ColorizerModel):
             # A function returning the batch mean must be divided by the
             # replicas under tf.distribute (Keras's Loss objects already are).
             loss = ScalarLoss(loss)
-        if jit_compile is None:
-            jit_compile = default_jit_compile()
         super().compile(optimizer=optimizer, loss=loss, jit_compile=jit_compile, **kwargs)
 
     def compile_from_config(self, config):

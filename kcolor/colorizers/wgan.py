@@ -1,4 +1,9 @@
-"""``WGAN``: the Wasserstein GAN, with weight clipping or a gradient penalty."""
+"""``WGAN``: the Wasserstein GAN, with weight clipping or a gradient penalty.
+
+Its ``discriminator_loss`` (the critic's, with ``gradient_penalty``) and
+``adversarial_loss`` (G's adversarial term) are below in full; the shared
+step (``adversarial.py``) does the rest.
+"""
 
 from kcolor.backend import keras, tf
 from kcolor.colorizers.adversarial import AdversarialColorizer
@@ -125,7 +130,7 @@ class WGAN(AdversarialColorizer):
                         gradient_penalty=penalty)
         return logs
 
-    def generator_loss(self, x, fake, training=True):
+    def adversarial_loss(self, x, fake, training=True):
         """``-E f(x, G(x))``: G raises the critic's score of its colourings."""
         return {"g_adv_loss": -ops.mean(self.discriminate(x, fake, training))}
 
@@ -159,6 +164,13 @@ class WGAN(AdversarialColorizer):
         config["critic"] = config.pop("discriminator")
         config.update(clip_value=self.clip_value, gradient_penalty=self.gradient_penalty)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "critic" in config:  # get_config's name for D; the base class deserialises it
+            config["discriminator"] = config.pop("critic")
+        return super().from_config(config)
 
 
 def clip_weights(variables, clip_value):

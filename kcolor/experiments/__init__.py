@@ -22,7 +22,9 @@ Usage::
 
 ``config`` returns a plain dict (a copy: change it freely) with at least
 ``dataset``, ``image_size``, ``batch_size``, ``epochs``, ``steps_per_epoch``
-(``None`` means the whole split), ``optimizer`` and ``cite``. Where a
+(``None`` means the whole split), ``model`` (the kind of model trained:
+``"Colorizer"``, ``"CGAN"``, ...; ``None`` for no model), ``optimizer`` and
+``cite``. Where a
 paper's text and its released code disagree, the text wins and ``notes``
 says what the code did.
 
@@ -30,28 +32,45 @@ Where things are: each notebook group's experiments live in a module named
 after its paper (``paper_b`` holds notebooks 00 and 03), as a dict
 ``EXPERIMENTS`` of plain settings. A module whose models are not a
 ``Colorizer`` or one of the GANs on a generator and a discriminator also
-gives ``FAMILIES`` (family name -> a function that builds and compiles the
-model from a config), and one whose data is not colour photos gives
+gives ``MODELS`` (the config's ``model`` -> a function that builds and
+compiles it from a config), and one whose data is not colour photos gives
 ``SOURCES`` (data set name -> a function that returns ``(train, test)``).
-This file is the machinery they share.
+They build from ``kcolor.experiments.builders`` (networks, optimisers, warm
+starts). This file is the registry that collects them.
 """
 
 PROFILES = ("smoke", "quick", "full")
 
 from kcolor.experiments import paper_a, paper_b, papers_d_c, papers_e_c
-from kcolor.experiments.merge import merge
+from kcolor.experiments.builders import merge, network, optimizer, start_from, total_steps
 from kcolor.experiments.paper_b import PAPER_B_TABLE_1
 
 # The notebook groups, in course order. A module adds its experiments here.
 _MODULES = (paper_b, paper_a, papers_e_c, papers_d_c)
 
-_EXPERIMENTS = {}
-_FAMILIES = {}  # family -> build(cfg, image_size, *, seed, warm_start) -> compiled model
-_SOURCES = {}  # dataset -> load(cfg, *, image_size, seed, test_batch_size, data_dir)
-for _module in _MODULES:
-    _EXPERIMENTS.update(_module.EXPERIMENTS)
-    _FAMILIES.update(getattr(_module, "FAMILIES", {}))
-    _SOURCES.update(getattr(_module, "SOURCES", {}))
+
+def _collect(modules):
+    """The modules' ``EXPERIMENTS``, ``MODELS`` and ``SOURCES``, each joined in one dict.
+
+    A name that two modules give (two experiments ``"03_cgan"``, two
+    builders of one model, two loaders of one data set) is an error: the
+    later module would otherwise replace the earlier one's without a word.
+    """
+    tables = {"EXPERIMENTS": {}, "MODELS": {}, "SOURCES": {}}
+    for module in modules:
+        for what, table in tables.items():
+            entries = getattr(module, what, {})
+            repeated = sorted(set(entries) & set(table))
+            if repeated:
+                raise ValueError(f"{module.__name__}.{what} repeats {repeated}, which an "
+                                 "earlier module already registers; names must be unique.")
+            table.update(entries)
+    return tables["EXPERIMENTS"], tables["MODELS"], tables["SOURCES"]
+
+
+_EXPERIMENTS, _MODELS, _SOURCES = _collect(_MODULES)
+# _MODELS: model -> build(cfg, image_size, *, seed, warm_start) -> compiled model
+# _SOURCES: dataset -> load(cfg, *, image_size, seed, test_batch_size, data_dir)
 
 NAMES = tuple(_EXPERIMENTS)
 
@@ -85,7 +104,7 @@ def config(name, profile="smoke", overrides=None):
     Returns:
         A dict with ``name``, ``profile``, ``cite``, ``what``, ``dataset``,
         ``image_size``, ``batch_size``, ``epochs``, ``steps_per_epoch``,
-        ``augment``, ``family`` and, for trained experiments, ``generator``
+        ``augment``, ``model`` and, for trained experiments, ``generator``
         (and ``discriminator``) builder settings, the loss or ``gan``
         options, ``optimizer`` (and ``d_optimizer``), ``schedule``
         (``"constant"`` or ``"cosine"`` decay to zero over the run) and
@@ -112,33 +131,6 @@ def config(name, profile="smoke", overrides=None):
     return {"name": name, "profile": profile, **cfg}
 
 
-def _network(settings, image_size, seed):
-    from kcolor import models
-
-    settings = dict(settings)
-    builder = getattr(models, settings.pop("builder"))
-    return builder(image_size, seed=seed, **settings)
-
-
-def _optimizer(settings, total_steps):
-    from kcolor.backend import keras
-
-    settings = dict(settings)
-    name = settings.pop("name")
-    learning_rate = settings.pop("learning_rate")
-    if total_steps:  # cosine decay to zero over the whole run
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
-    return keras.optimizers.get({"class_name": name,
-                                 "config": {"learning_rate": learning_rate, **settings}})
-
-
-def total_steps(cfg):
-    """Training steps in a run of ``cfg``, or None when an epoch is a whole split."""
-    if cfg["steps_per_epoch"] is None or cfg["epochs"] is None:
-        return None
-    return cfg["steps_per_epoch"] * cfg["epochs"]
-
-
 def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, warm_start=None):
     """Builds and compiles the model of one experiment in one profile.
 
@@ -163,7 +155,7 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, war
     >>> model = kcolor.experiments.build("03_unet_l2", "smoke")
     """
     cfg = config(name, profile, overrides)
-    if cfg["family"] is None:
+    if cfg["model"] is None:
         raise ValueError(f"Experiment {name!r} trains no model ({cfg['what']}).")
     size = cfg["image_size"] if image_size is None else image_size
     if cfg.get("warm_start") and warm_start is None:
@@ -171,45 +163,22 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, war
             f"{name} ({profile}) starts from a trained {cfg['warm_start']}: pass "
             f"build(..., warm_start=<the trained {cfg['warm_start']} model>)."
         )
-    build_family = _FAMILIES.get(cfg["family"], _build_colorizer_or_gan)
-    return build_family(cfg, size, seed=seed, warm_start=warm_start)
-
-
-def network(settings, image_size, seed):
-    """Builds one network from its settings: ``{"builder": "unet", "width": 0.25}``.
-
-    ``builder`` names a function of ``kcolor.models``; the other keys are its
-    keyword arguments.
-    """
-    return _network(settings, image_size, seed)
-
-
-def optimizer(cfg, key="optimizer"):
-    """The Keras optimizer of ``cfg[key]``, with the config's learning-rate schedule.
-
-    A ``"cosine"`` schedule decays the rate to zero over ``total_steps(cfg)``.
-    """
-    schedule_steps = total_steps(cfg) if cfg["schedule"] == "cosine" else None
-    if cfg["schedule"] == "cosine" and schedule_steps is None:
-        raise ValueError(f"{cfg['name']} ({cfg['profile']}): a cosine schedule needs "
-                         "steps_per_epoch.")
-    return _optimizer(cfg[key], schedule_steps)
+    build_model = _MODELS.get(cfg["model"], _build_colorizer_or_gan)
+    return build_model(cfg, size, seed=seed, warm_start=warm_start)
 
 
 def _build_colorizer_or_gan(cfg, size, *, seed, warm_start):
-    """A ``Colorizer`` on ``cfg["generator"]``, or a GAN family on it and a discriminator."""
+    """A ``Colorizer`` on ``cfg["generator"]``, or a GAN (``CGAN``...) on it and a discriminator."""
     import kcolor
 
-    generator = _network(cfg["generator"], size, seed)
-    if warm_start is not None:
-        generator.set_weights(getattr(warm_start, "network", warm_start).get_weights())
-    if cfg["family"] == "Colorizer":
+    generator = start_from(network(cfg["generator"], size, seed), warm_start)
+    if cfg["model"] == "Colorizer":
         model = kcolor.Colorizer(generator, loss=cfg["loss"])
         model.compile(optimizer=optimizer(cfg))
         return model
-    family = getattr(kcolor, cfg["family"])
-    discriminator = _network(cfg["discriminator"], size, seed + 1)
-    model = family(generator, discriminator, seed=seed, **cfg["gan"])
+    gan_class = getattr(kcolor, cfg["model"])
+    discriminator = network(cfg["discriminator"], size, seed + 1)
+    model = gan_class(generator, discriminator, seed=seed, **cfg["gan"])
     model.compile(g_optimizer=optimizer(cfg), d_optimizer=optimizer(cfg, "d_optimizer"))
     return model
 
@@ -414,13 +383,39 @@ def describe(name, profile="smoke"):
     lines = [f"**{name}** ({profile} profile): {cfg['what']}.",
              f"Data: {cfg['dataset']} at {cfg['image_size']} px, batch {cfg['batch_size']}, "
              f"{run}. Source: paper {cfg['cite']}."]
-    if cfg["family"] is not None:
+    if cfg["model"] is not None:
         opt = cfg["optimizer"]
         lines.append(f"Optimiser: {opt['name']}, learning rate {opt['learning_rate']:g} "
                      f"({cfg['schedule']}).")
     if cfg.get("notes"):
         lines.append(f"Notes: {cfg['notes']}")
     return " ".join(lines)
+
+
+def fit_bins(model, train, name, profile="smoke", overrides=None):
+    """Fits a ``ClassColorizer``'s bins on the first ``bins["fit_batches"]`` training batches.
+
+    Sets the class prior (for rebalancing) and, for ``UniformBins``, the
+    mean Lab value of each bin (paper E's ``unbin()``). Call it after
+    ``build`` and before ``fit``: the rebalancing weights and the bin means
+    come from it.
+
+    Args:
+        model: a ``kcolor.ClassColorizer`` from ``build(name, profile)``.
+        train: from ``datasets(name, profile)``.
+        name, profile: the experiment.
+        overrides: changes to the profile's settings (see ``config``).
+
+    Returns:
+        The fitted bins (``model.bins``).
+
+    Example:
+
+    >>> model = kcolor.experiments.build("04_ce10", "smoke")
+    >>> kcolor.experiments.fit_bins(model, train, "04_ce10", "smoke")
+    """
+    cfg = config(name, profile, overrides)
+    return model.bins.fit(train.take(cfg["bins"]["fit_batches"]))
 
 
 def models_folder():
@@ -534,7 +529,7 @@ def trained(name, profile="smoke", *, npz=None, data_dir=None, seed=0, retrain=F
         print(f"loaded {name} ({profile}) from {path}")
         return model
     cfg = config(name, profile)
-    if cfg["family"] is None:
+    if cfg["model"] is None:
         raise ValueError(f"Experiment {name!r} trains no model ({cfg['what']}).")
     print(f"{path} not found: training {name} here at the {profile} profile's settings "
           f"({runs.duration_text(cfg)}).", flush=True)
@@ -552,5 +547,5 @@ def trained(name, profile="smoke", *, npz=None, data_dir=None, seed=0, retrain=F
 
 
 __all__ = ["NAMES", "PROFILES", "PAPER_B_TABLE_1", "check_profile", "config", "build",
-           "datasets", "fit", "total_steps", "describe", "model_path", "models_folder",
-           "network", "optimizer", "save", "trained"]
+           "datasets", "fit", "fit_bins", "total_steps", "describe", "model_path", "network",
+           "optimizer", "merge", "start_from", "models_folder", "save", "trained"]

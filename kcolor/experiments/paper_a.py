@@ -1,8 +1,9 @@
 """The experiments of notebooks 01 and 02: paper A's baseline CNN and conditional DCGAN.
 
 ``EXPERIMENTS`` maps each name to its settings and its three profiles (see
-``kcolor.experiments``); ``FAMILIES`` builds the two kinds of model paper A
-trains, both on YUV (``color_space="yuv"``: ``(Y, UV)`` batches):
+``kcolor.experiments``); ``MODELS`` builds the two kinds of model paper A
+trains (the configs' ``model``), both on YUV (``color_space="yuv"``:
+``(Y, UV)`` batches):
 
 * ``"KooColorizer"`` (notebook 01, paper A sections 3.1, 4.1 and 5.1): a
   ``kcolor.Colorizer`` on ``koo_baseline`` with paper A's preprocessing
@@ -23,7 +24,8 @@ vanishes when D wins), ``..._non_saturating``, ``..._label_smoothing``,
 same units as its validation L2.
 """
 
-from kcolor.experiments.merge import merge
+from kcolor import _deprecated
+from kcolor.experiments.builders import merge, network, optimizer, start_from
 
 # Paper A, section 5.1: "Starting from a training loss of 0.0118, the system
 # achieved a final training loss of 0.0071 and a validation loss of 0.0073"
@@ -51,12 +53,12 @@ _FULL_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 128}
 # The margin is tested on errorFake alone (margin_on="fake"), not on both
 # errors as Algorithm 2 prints it: notebook 02, "Where ours differs", says why.
 _PAPER_A_CGAN = {
-    "family": "KooCGAN",
+    "model": "KooCGAN",
     "color_space": "yuv",
     "warm_start": "01_koo_baseline",
     "generator": {"builder": "koo_generator", "noise_dim": 100},
     "discriminator": {"builder": "koo_discriminator"},
-    "gan": {"generator_loss": "saturating", "margin": 0.5, "margin_on": "fake",
+    "gan": {"adversarial_form": "saturating", "margin": 0.5, "margin_on": "fake",
             "one_sided_label_smoothing": 0.0, "l1_weight": 0.0},
     "optimizer": {"name": "rmsprop", "learning_rate": 1e-2},
     "d_optimizer": {"name": "rmsprop", "learning_rate": 1e-3},
@@ -73,7 +75,7 @@ LADDER = (
     ("02_koo_dcgan_saturating", "paper A's GAN: the minimax (saturating) generator loss",
      {}),
     ("02_koo_dcgan_non_saturating", "+ the non-saturating generator loss -log D(G(z))",
-     {"gan": {"generator_loss": "non_saturating"}}),
+     {"gan": {"adversarial_form": "non_saturating"}}),
     ("02_koo_dcgan_label_smoothing", "+ one-sided label smoothing (real label 0.9)",
      {"gan": {"one_sided_label_smoothing": 0.1}}),
     ("02_koo_dcgan_l1", "+ an L1 term x 100 between G's UV and the truth's",
@@ -109,7 +111,7 @@ EXPERIMENTS = {
         "cite": "A, sections 3.1, 4.1 and 5.1 (figure 2, eq. 1, Algorithm 1)",
         "what": "paper A's baseline CNN: Y to UV with contrastive normalisation, U/V "
                 "standardisation, the L2 loss and SGD with momentum",
-        "family": "KooColorizer",
+        "model": "KooColorizer",
         "color_space": "yuv",
         "loss": "l2",
         "generator": {"builder": "koo_baseline"},
@@ -135,20 +137,17 @@ EXPERIMENTS = {
 
 
 # ---------------------------------------------------------------------------
-# The two model families.
+# The two kinds of model.
 # ---------------------------------------------------------------------------
 
 
 def _build_koo_colorizer(cfg, size, *, seed, warm_start):
     """Paper A's baseline: ``Colorizer(koo_baseline, "l2", preprocessing="koo")``."""
     import kcolor
-    from kcolor import experiments
 
-    network = experiments.network(cfg["generator"], size, seed)
-    if warm_start is not None:
-        network.set_weights(getattr(warm_start, "network", warm_start).get_weights())
-    model = kcolor.Colorizer(network, loss=cfg["loss"], preprocessing="koo")
-    model.compile(optimizer=experiments.optimizer(cfg))
+    baseline = start_from(network(cfg["generator"], size, seed), warm_start)
+    model = kcolor.Colorizer(baseline, loss=cfg["loss"], preprocessing="koo")
+    model.compile(optimizer=optimizer(cfg))
     return model
 
 
@@ -218,25 +217,23 @@ def koo_yuv_discriminator(core, preprocessing):
 def _build_koo_cgan(cfg, size, *, seed, warm_start):
     """Paper A's conditional DCGAN, its generator started from the trained baseline."""
     import kcolor
-    from kcolor import experiments
     from kcolor.layers import KooPreprocessing
     from kcolor.models import transfer_baseline_weights
 
-    core = experiments.network(cfg["generator"], size, seed)
+    core = network(cfg["generator"], size, seed)
     preprocessing = KooPreprocessing()
     if warm_start is not None:  # section 3.2.2: the baseline's weights, its statistics
         transfer_baseline_weights(core, warm_start.network)
         preprocessing = warm_start.preprocessing
     generator = koo_yuv_generator(core, preprocessing)
     discriminator = koo_yuv_discriminator(
-        experiments.network(cfg["discriminator"], size, seed + 1), preprocessing)
+        network(cfg["discriminator"], size, seed + 1), preprocessing)
     model = kcolor.CGAN(generator, discriminator, seed=seed, **cfg["gan"])
-    model.compile(g_optimizer=experiments.optimizer(cfg),
-                  d_optimizer=experiments.optimizer(cfg, "d_optimizer"))
+    model.compile(g_optimizer=optimizer(cfg), d_optimizer=optimizer(cfg, "d_optimizer"))
     return model
 
 
-FAMILIES = {"KooColorizer": _build_koo_colorizer, "KooCGAN": _build_koo_cgan}
+MODELS = {"KooColorizer": _build_koo_colorizer, "KooCGAN": _build_koo_cgan}
 
 
 # ---------------------------------------------------------------------------
@@ -274,3 +271,6 @@ def uv_l2(model, dataset, *, max_batches=None):
         total += float(error.sum(axis=-1).mean(axis=(1, 2)).sum())
         images += int(error.shape[0])
     return total / images
+
+
+__getattr__ = _deprecated.moved(__name__, {"FAMILIES": f"{__name__}.MODELS"})

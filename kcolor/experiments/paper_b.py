@@ -4,21 +4,21 @@
 ``kcolor.experiments``); ``PAPER_B_TABLE_1`` is paper B's Table 1 as printed.
 """
 
-# Adam(2e-4, beta_1=0.5) for both networks: paper B, section 3.3 ("Reduced
-# Momentum"), after DCGAN and pix2pix.
-_PAPER_B_ADAM = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
+# Paper B's optimiser for both networks (section 3.3, "Reduced Momentum"),
+# after DCGAN and pix2pix: Adam(2e-4, beta_1=0.5).
+from kcolor.experiments.builders import ADAM_DCGAN
 
 # Paper B's conditional GAN (sections 2.1, 3.2, 3.3): the U-Net generator with
 # dropout as its noise, the text's discriminator (one output per image), the
 # non-saturating loss, one-sided label smoothing (real label 0.9), L1 x 100.
 _PAPER_B_CGAN = {
-    "family": "CGAN",
+    "model": "CGAN",
     "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
     "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
-    "gan": {"generator_loss": "non_saturating", "one_sided_label_smoothing": 0.1,
+    "gan": {"adversarial_form": "non_saturating", "one_sided_label_smoothing": 0.1,
             "l1_weight": 100.0},
-    "optimizer": dict(_PAPER_B_ADAM),
-    "d_optimizer": dict(_PAPER_B_ADAM),
+    "optimizer": dict(ADAM_DCGAN),
+    "d_optimizer": dict(ADAM_DCGAN),
     "schedule": "constant",
 }
 
@@ -31,8 +31,8 @@ PAPER_B_TABLE_1 = {
                          "acc@5%": 47.3},
 }
 
-# The quick profile's shared settings: a quarter-width U-Net at 32 px trains
-# at about 250 img/s as a cGAN on 2 CPU cores (benchmarks/quality.py).
+# The quick profile's shared settings, for a quarter-width U-Net at 32 px
+# (benchmarks/quality.py prints each model's training speed in img/s).
 _QUICK_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "augment": True}
 
 EXPERIMENTS = {
@@ -40,7 +40,7 @@ EXPERIMENTS = {
         "cite": "B eq. 10 (acc@eps), E Table 1 (euclidean ab), Hasler and Suesstrunk "
                 "(colourfulness)",
         "what": "no model: the test data that notebook 00 scores the grey predictor on",
-        "family": None,
+        "model": None,
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 100},
             "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 250},
@@ -50,10 +50,10 @@ EXPERIMENTS = {
     "03_unet_l2": {
         "cite": "B, section 3.1 (baseline U-Net, eq. 9) and Table 1 (U-Net row)",
         "what": "paper B's U-Net trained to regress ab with the L2 loss",
-        "family": "Colorizer",
+        "model": "Colorizer",
         "loss": "l2",
         "generator": {"builder": "unet", "width": 1.0, "dropout": 0.0},
-        "optimizer": dict(_PAPER_B_ADAM),
+        "optimizer": dict(ADAM_DCGAN),
         "schedule": "constant",
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,

@@ -14,17 +14,20 @@
   (``05_colorful_l1``, ``05_colorful_l2``) and as the generator of a
   conditional GAN (``05_colorful_cgan``).
 
-``FAMILIES`` builds the ``ClassColorizer`` experiments (the generic
+``MODELS`` builds the ``ClassColorizer`` experiments (the generic
 ``experiments.build`` knows only ``Colorizer`` and the GANs); ``SOURCES``
 loads down-sampled ImageNet, whose held-out split is ``validation``.
 ``PAPER_E_TABLE_1`` and ``PAPER_E_TABLE_2`` are paper E's tables as printed.
 
 A classifier's bins need the training data before training: the bin means
 that decode paper E's classes (``UniformBins.fit``) and the class prior that
-Zhang et al.'s rebalancing inverts (``GamutBins.fit``). ``fit_bins(model,
-train, name, profile)`` does it on the profile's ``bins["fit_batches"]``
-batches.
+Zhang et al.'s rebalancing inverts (``GamutBins.fit``).
+``kcolor.experiments.fit_bins(model, train, name, profile)`` does it on the
+profile's ``bins["fit_batches"]`` batches.
 """
+
+from kcolor import _deprecated
+from kcolor.experiments.builders import network, optimizer, start_from
 
 # Paper E, section 4.2.8: Adam with its default betas, learning rate 1e-3
 # ("decayed to 1e-4 when the loss started to plateau"), batch 250, 200 epochs.
@@ -91,7 +94,7 @@ _E_NOTES = ("Paper E's figure 4 gives the channel counts only in its drawing (se
 
 def _paper_e(loss_settings, what, cite, *, dropout=0.0):
     generator = {"builder": "deep_cnn", "dense": False, "width": 1.0, "dropout": dropout}
-    if loss_settings["family"] == "ClassColorizer":
+    if loss_settings["model"] == "ClassColorizer":
         generator.update(head="classes", num_classes=loss_settings["bins"]["n"])
     else:
         generator["head"] = "regression"
@@ -101,20 +104,20 @@ def _paper_e(loss_settings, what, cite, *, dropout=0.0):
 
 def _uniform(n):
     """Paper E's classifier: n uniform bins per channel, no rebalancing, argmax decoding."""
-    return {"family": "ClassColorizer",
+    return {"model": "ClassColorizer",
             "bins": {"kind": "uniform", "n": n, "fit_batches": 50},
             "rebalance": False, "decode": "argmax", "T": 0.38}
 
 
 EXPERIMENTS = {
-    "04_l2": _paper_e({"family": "Colorizer", "loss": "l2"},
+    "04_l2": _paper_e({"model": "Colorizer", "loss": "l2"},
                       "paper E's nine-convolution CNN regressing ab with the L2 loss",
                       "E, sections 4.2.3-4.2.4 and Table 1 (L2)"),
-    "04_l2_dropout": _paper_e({"family": "Colorizer", "loss": "l2"},
+    "04_l2_dropout": _paper_e({"model": "Colorizer", "loss": "l2"},
                               "paper E's CNN with L2 and dropout 0.5 after every block (paper "
                               "E does not state its rate; 0.5 is Srivastava et al.'s)",
                               "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.5),
-    "04_smooth_l1": _paper_e({"family": "Colorizer", "loss": "huber"},
+    "04_smooth_l1": _paper_e({"model": "Colorizer", "loss": "huber"},
                              "paper E's CNN regressing ab with the smooth L1 (Huber) loss",
                              "E, section 4.2.4 and Table 1 (Smooth L1)"),
     "04_ce10": _paper_e(_uniform(10), "paper E's CNN classifying a and b into 10 uniform bins "
@@ -171,28 +174,28 @@ _C_CGAN_PROFILES = {
 
 EXPERIMENTS.update({
     "05_colorful": _colorful(
-        {"family": "ClassColorizer",
+        {"model": "ClassColorizer",
          "bins": {"kind": "gamut", "fit_batches": 100},
          "rebalance": True, "decode": "annealed_mean", "T": 0.38},
         "Zhang et al.'s network classifying every pixel into the in-gamut ab bins, soft "
         "encoding, class rebalancing, annealed-mean decoding",
         "C, section 3.1 (Zhang et al. 2016, sections 2.1-2.3)", "classes"),
     "05_colorful_l1": _colorful(
-        {"family": "Colorizer", "loss": "l1"},
+        {"model": "Colorizer", "loss": "l1"},
         "Zhang et al.'s network regressing ab with the L1 loss",
         "C, section 3.2 and figure 3a", "regression"),
     "05_colorful_l2": _colorful(
-        {"family": "Colorizer", "loss": "l2"},
+        {"model": "Colorizer", "loss": "l2"},
         "Zhang et al.'s network regressing ab with the L2 loss",
         "C, section 3.2 and figure 3b", "regression"),
     "05_colorful_cgan": {
-        **_colorful({"family": "CGAN"},
+        **_colorful({"model": "CGAN"},
                     "Zhang et al.'s regression network as the generator of a conditional GAN "
                     "(non-saturating loss, L1 x 100, a PatchGAN discriminator)",
                     "C, section 3.3 and figure 3c (Col. Col. (GAN)); section 4 (eq. for "
                     "G*)", "regression"),
         "discriminator": {"builder": "patchgan", "width": 1.0},
-        "gan": {"generator_loss": "non_saturating", "l1_weight": 100.0},
+        "gan": {"adversarial_form": "non_saturating", "l1_weight": 100.0},
         "d_optimizer": dict(_C_ADAM),
         "profiles": _C_CGAN_PROFILES,
         "notes": _C_NOTES + " Paper C does not describe the discriminator of its "
@@ -207,7 +210,7 @@ TEMPERATURES = (1.0, 0.38, 0.1)
 
 
 # --------------------------------------------------------------------------
-# The ClassColorizer family
+# The ClassColorizer model
 
 
 def make_bins(settings):
@@ -226,37 +229,22 @@ def make_bins(settings):
 
 
 def build_class_colorizer(cfg, image_size, *, seed, warm_start):
-    """A compiled ``kcolor.ClassColorizer`` from a config (the family ``"ClassColorizer"``).
+    """A compiled ``kcolor.ClassColorizer`` from a config (``"model": "ClassColorizer"``).
 
-    Its bins are not fitted yet: call ``fit_bins`` on the training data before
-    ``fit`` (the rebalancing weights and bin means come from it).
+    Its bins are not fitted yet: call ``kcolor.experiments.fit_bins`` on the
+    training data before ``fit`` (the rebalancing weights and bin means come
+    from it).
     """
     import kcolor
-    from kcolor import experiments
 
-    network = experiments.network(cfg["generator"], image_size, seed)
-    if warm_start is not None:
-        network.set_weights(getattr(warm_start, "network", warm_start).get_weights())
-    model = kcolor.ClassColorizer(network, make_bins(cfg["bins"]), rebalance=cfg["rebalance"],
-                                  decode=cfg["decode"], T=cfg["T"])
-    model.compile(optimizer=experiments.optimizer(cfg))
+    classifier = start_from(network(cfg["generator"], image_size, seed), warm_start)
+    model = kcolor.ClassColorizer(classifier, make_bins(cfg["bins"]),
+                                  rebalance=cfg["rebalance"], decode=cfg["decode"], T=cfg["T"])
+    model.compile(optimizer=optimizer(cfg))
     return model
 
 
-FAMILIES = {"ClassColorizer": build_class_colorizer}
-
-
-def fit_bins(model, train, name, profile="smoke", overrides=None):
-    """Fits a ``ClassColorizer``'s bins on ``bins["fit_batches"]`` training batches.
-
-    Sets the class prior (for rebalancing) and, for ``UniformBins``, the
-    mean Lab value of each bin (paper E's ``unbin()``). Call it after
-    ``build`` and before ``fit``. Returns the bins.
-    """
-    from kcolor import experiments
-
-    cfg = experiments.config(name, profile, overrides)
-    return model.bins.fit(train.take(cfg["bins"]["fit_batches"]))
+MODELS = {"ClassColorizer": build_class_colorizer}
 
 
 def decoder(model, method, T=0.38):
@@ -284,3 +272,7 @@ def _load_imagenet64(cfg, *, image_size, seed, test_batch_size, data_dir):
 
 
 SOURCES = {"imagenet_resized/64x64": _load_imagenet64}
+
+
+__getattr__ = _deprecated.moved(__name__, {"FAMILIES": f"{__name__}.MODELS",
+                                           "fit_bins": "kcolor.experiments.fit_bins"})

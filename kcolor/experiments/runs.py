@@ -102,7 +102,7 @@ def prepare(model, train, name, profile, overrides=None):
 
     Paper A's baseline measures its targets' mean and std on 50 training
     batches (``Colorizer.adapt``, notebook 01); a ``ClassColorizer`` fits
-    its bins' prior and means (``papers_e_c.fit_bins``, notebooks 04, 05).
+    its bins' prior and means (``experiments.fit_bins``, notebooks 04, 05).
     Other models need nothing.
     """
     import kcolor
@@ -111,9 +111,9 @@ def prepare(model, train, name, profile, overrides=None):
     if preprocessing is not None and not getattr(preprocessing, "adapted", True):
         model.adapt(train.take(model.ADAPT_BATCHES))
     if isinstance(model, kcolor.ClassColorizer):
-        from kcolor.experiments import papers_e_c
+        from kcolor import experiments
 
-        papers_e_c.fit_bins(model, train, name, profile, overrides)
+        experiments.fit_bins(model, train, name, profile, overrides)
     return model
 
 

@@ -20,6 +20,9 @@ Unconditional generators: :func:`dcgan_generator` (paper D, section 3.1) and
 :func:`mlp_generator` (paper D, section 3: the original GAN's MLP; its
 discriminator is :func:`mlp_discriminator`).
 
+A judge, not a paper's network: :func:`digit_classifier` scores notebook
+06's generated digits (``kcolor.digit_scores``).
+
 Discriminators (input ``concat(L, ab)`` by default; LOGITS out):
 
 * :func:`koo_discriminator`: paper A, (batch, 1).
@@ -30,7 +33,8 @@ Discriminators (input ``concat(L, ab)`` by default; LOGITS out):
 The output layers compute in float32, so that under a ``mixed_float16``
 policy the outputs (and the losses on them) stay float32.
 
-``BUILDERS`` maps each builder's name to the function.
+``BUILDERS`` maps the name of each generator and discriminator builder (the
+``"builder"`` of an experiment's settings) to the function.
 """
 
 from kcolor.models.blocks import receptive_field
@@ -38,6 +42,7 @@ from kcolor.models.colorful import colorful
 from kcolor.models.dcgan_discriminator import dcgan_discriminator
 from kcolor.models.dcgan_generator import dcgan_generator
 from kcolor.models.deep_cnn import deep_cnn
+from kcolor.models.digit_classifier import digit_classifier
 from kcolor.models.ebgan_discriminator import ebgan_discriminator
 from kcolor.models.koo_baseline import koo_baseline
 from kcolor.models.koo_discriminator import koo_discriminator
@@ -83,5 +88,6 @@ __all__ = [
     "ebgan_discriminator",
     "mlp_generator",
     "mlp_discriminator",
+    "digit_classifier",
     "receptive_field",
 ]

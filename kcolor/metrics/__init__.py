@@ -1,0 +1,101 @@
+"""The papers' colourization metrics, as functions and as Keras metrics.
+
+Every metric here takes the model's own tensors: normalised ``L = L / 50 - 1``
+of shape (N, H, W, 1) and ``ab / 110`` of shape (N, H, W, 2), exactly what a
+``kcolor.data`` data set yields and what every colorizer's ``predict``
+returns. They convert to Lab units (``kcolor.color.denormalize_ab``) or to
+sRGB (``kcolor.color.l_ab_to_rgb``) themselves. One idea per module, each
+with its definitions in its docstring:
+
+* ``pixel``: the papers' pixel metrics on ab: ``accuracy_at`` (paper B's
+  ``acc@eps%``), ``mae_ab``, ``mae_rgb``, ``euclid_ab`` and
+  ``bin_accuracy`` (paper E).
+* ``image``: metrics of the whole RGB image: ``psnr``, ``ssim`` and
+  ``colorfulness`` (Hasler and Suesstrunk).
+* ``scoring``: every metric at once, ``score`` on one batch and
+  ``evaluate`` over a data set, with the ``"grey"`` and ``"truth"``
+  reference rows.
+* ``keras_metrics``: the same metrics as ``keras.metrics.Metric`` classes
+  (``AccuracyAtEpsilon``, ``MAEab``, ...).
+* ``batch``: the checked batch and cached conversions they all share.
+
+One implementation: every metric is a *statistic* that returns, for each
+image of a batch, a sum and a count (pixels, pixel values or 1 per image).
+The functions divide the totals; the Keras metrics add them into two
+variables across batches; ``evaluate`` adds them over a whole data set. So
+pixel metrics are pixel-weighted and image metrics image-weighted over the
+whole data set, whatever the batch sizes.
+
+Example:
+
+>>> L, ab = kcolor.color.rgb_to_l_ab(images)
+>>> kcolor.metrics.score(L, model.predict(L), ab)["acc@2%"]
+>>> kcolor.metrics.evaluate(model, test_ds)            # the whole split
+>>> model.compile(optimizer="adam", metrics=[kcolor.metrics.AccuracyAtEpsilon(2)])
+"""
+
+import warnings
+
+from kcolor.metrics.image import colorfulness, colorfulness_l_ab, psnr, ssim
+from kcolor.metrics.keras_metrics import (
+    PSNR,
+    SSIM,
+    AccuracyAtEpsilon,
+    BinAccuracy,
+    Colorfulness,
+    EuclideanAB,
+    MAEab,
+    MAErgb,
+)
+from kcolor.metrics.pixel import accuracy_at, bin_accuracy, euclid_ab, mae_ab, mae_rgb
+from kcolor.metrics.scoring import (
+    SCORE_KEYS,
+    GreyPredictor,
+    bin_keys,
+    evaluate,
+    grey_predictor,
+    predictor,
+    reference_rows,
+    score,
+)
+
+
+def __getattr__(name):
+    if name == "LastValue":  # moved to the training side; the old name works for one release
+        warnings.warn(
+            "kcolor.metrics.LastValue moved to kcolor.colorizers.trackers.LastValue "
+            "(it tracks a train step's logged value, not a colourization metric).",
+            DeprecationWarning, stacklevel=2)
+        from kcolor.colorizers.trackers import LastValue
+
+        return LastValue
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "SCORE_KEYS",
+    "accuracy_at",
+    "mae_ab",
+    "mae_rgb",
+    "euclid_ab",
+    "bin_accuracy",
+    "bin_keys",
+    "psnr",
+    "ssim",
+    "colorfulness",
+    "colorfulness_l_ab",
+    "score",
+    "evaluate",
+    "reference_rows",
+    "GreyPredictor",
+    "grey_predictor",
+    "predictor",
+    "AccuracyAtEpsilon",
+    "MAEab",
+    "EuclideanAB",
+    "BinAccuracy",
+    "MAErgb",
+    "PSNR",
+    "SSIM",
+    "Colorfulness",
+]
