@@ -127,7 +127,7 @@ def test_restore_loads_both_optimizer_states(tmp_path):
     log = Recorder("l1", snapshot_at=3)
     model.fit(data, epochs=1, verbose=0, callbacks=[log])
     checkpoints.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 3,
-                                                          **checkpoints._model_signature(model)})
+                                                          **checkpoints.files._model_signature(model)})
     fresh = _gan(seed=5)
     assert int(fresh.g_optimizer.iterations) == 0
     state = checkpoints.restore(fresh, str(tmp_path))
@@ -179,7 +179,7 @@ def test_colorizer_resumes_at_the_epoch_and_finished_runs_stay_finished(tmp_path
 def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     data, run = _data(3), str(tmp_path / "run")
     model = _colorizer(seed=1)
-    real_write, calls = checkpoints._write_weights, []
+    real_write, calls = checkpoints.backup._write_weights, []
 
     def crashing_write(model, path):
         calls.append(path)
@@ -189,7 +189,7 @@ def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatc
             raise OSError("No space left on device (simulated)")
         real_write(model, path)
 
-    monkeypatch.setattr(checkpoints, "_write_weights", crashing_write)
+    monkeypatch.setattr(checkpoints.backup, "_write_weights", crashing_write)
     with pytest.raises(OSError, match="simulated"):
         checkpoints.fit(model, data, epochs=3, resume_dir=run, save_freq=2, verbose=0)
     monkeypatch.undo()
@@ -265,7 +265,7 @@ def test_a_checkpoint_of_another_model_is_refused_clearly(tmp_path):
     model = _colorizer(seed=1)
     model.optimizer.build(model.trainable_variables)
     checkpoints.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 5,
-                                                          **checkpoints._model_signature(model)})
+                                                          **checkpoints.files._model_signature(model)})
     other = kcolor.Colorizer(kcolor.models.unet(SIZE, width=0.125), loss="l1")
     other.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="fits this model.*SGD"):
