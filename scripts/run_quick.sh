@@ -51,5 +51,5 @@ for nb in "${notebooks[@]}"; do
 done
 .venv/bin/python scripts/build_index.py --notebooks "$out/notebooks" --out docs/quick/index.html \
   --figures docs/quick/figures --label "$label" --no-notebook-links
-du -sh docs/quick
+[ -d docs/quick ] && du -sh docs/quick
 exit $status
