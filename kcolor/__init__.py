@@ -28,6 +28,7 @@ _SUBMODULES = {
     "metrics",
     "plot",
     "callbacks",
+    "checkpoints",
     "colorizers",
     "experiments",
     "inference",

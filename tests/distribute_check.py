@@ -142,15 +142,15 @@ def compare(kind, strategy):
 
 
 def fit_backup(directory, strategy):
-    """``kcolor.training.fit`` with checkpoints, under the strategy, then resumed."""
+    """``kcolor.checkpoints.fit`` with checkpoints, under the strategy, then resumed."""
     L, ab = batch()
     data = tf.data.Dataset.from_tensor_slices((L, ab)).batch(2)
     with strategy.scope():
         model = build("cgan", ab)
-    first = kcolor.training.fit(model, data, epochs=1, resume_dir=directory, verbose=0)
+    first = kcolor.checkpoints.fit(model, data, epochs=1, resume_dir=directory, verbose=0)
     with strategy.scope():
         again = build("cgan", ab)
-    second = kcolor.training.fit(again, data, epochs=2, resume_dir=directory, verbose=0)
+    second = kcolor.checkpoints.fit(again, data, epochs=2, resume_dir=directory, verbose=0)
     return {"first_epochs": len(first.history.get("g_loss", [])),
             "resumed_epochs": len(second.history.get("g_loss", [])),
             "finite": bool(all(np.all(np.isfinite(w)) for w in again.get_weights()))}

@@ -188,3 +188,62 @@ def test_tensorboard_records_the_adversarial_logs(tmp_path):
         for event in tf.compat.v1.train.summary_iterator(path):
             tags |= {value.tag for value in event.summary.value}
     assert {"epoch_d_loss", "epoch_g_loss", "epoch_g_grad_norm", "epoch_d_real_acc"} <= tags
+
+
+# NaNGuard moved here from kcolor.training (tests/test_checkpoints.py has the
+# guard inside a checkpointed run).
+
+
+def test_nan_guard_checks_every_logged_value():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    guard = kcolor.callbacks.NaNGuard()
+    guard.set_model(model)
+    guard.on_train_begin()
+    guard.on_epoch_begin(3)
+    guard.on_train_batch_end(6, {"d_loss": 0.7, "g_loss": 1.2, "note": "text"})
+    with pytest.raises(kcolor.callbacks.TrainingDivergedError, match=r"epoch 4, batch 8: g_loss = inf"):
+        guard.on_train_batch_end(7, {"d_loss": 0.7, "g_loss": np.float32(np.inf)})
+    assert model.stop_training
+
+    quiet = kcolor.callbacks.NaNGuard(raise_error=False, ignore=["val_ssim"])
+    quiet.set_model(model)
+    quiet.on_train_begin()
+    quiet.on_epoch_end(0, {"val_ssim": float("nan")})  # ignored
+    assert quiet.error is None
+    with pytest.warns(UserWarning, match="d_loss = nan"):
+        quiet.on_epoch_end(0, {"d_loss": float("nan")})
+    assert quiet.error.metrics.keys() == {"d_loss"}
+
+
+def test_wgan_divergence_message_names_the_clip_value():
+    critic = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(1, 3)])
+    wgan = kcolor.WGAN(kcolor.models.unet(16, width=0.125), critic)
+    guard = kcolor.callbacks.NaNGuard()
+    guard.set_model(wgan)
+    with pytest.raises(kcolor.callbacks.TrainingDivergedError, match="keep the clip value small"):
+        guard.on_epoch_end(0, {"d_loss": float("inf")})
+    # a CGAN gets the GAN advice, not WGAN's
+    guard.set_model(kcolor.CGAN(kcolor.models.unet(16, width=0.125), critic))
+    with pytest.raises(kcolor.callbacks.TrainingDivergedError) as info:
+        guard.on_epoch_end(0, {"d_loss": float("inf")})
+    assert "Adam 2e-4" in str(info.value) and "WGAN" not in str(info.value)
+
+
+def test_backup_and_restore_is_found_among_the_callbacks():
+    assert kcolor.callbacks.BackupAndRestore is kcolor.checkpoints.BackupAndRestore
+    with pytest.raises(AttributeError):
+        kcolor.callbacks.NoSuchCallback
+
+
+@pytest.mark.parametrize("name, home", [
+    ("fit", "checkpoints"), ("BackupAndRestore", "checkpoints"), ("checkpoints", "checkpoints"),
+    ("restore", "checkpoints"), ("NaNGuard", "callbacks"), ("TrainingDivergedError", "callbacks"),
+])
+def test_the_old_kcolor_training_names_warn_and_name_the_new_place(name, home):
+    import kcolor.training
+
+    with pytest.warns(DeprecationWarning, match=f"kcolor.{home}.{name}"):
+        value = getattr(kcolor.training, name)
+    assert value is getattr(getattr(kcolor, home), name)
+    with pytest.raises(AttributeError):
+        kcolor.training.train_step

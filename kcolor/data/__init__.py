@@ -15,7 +15,9 @@ generation).
 * ``from_arrays(images)``: your uint8 RGB arrays.
 * ``from_directory(path, image_size=...)``: a folder of your photos.
 * ``load(name, split)``: ``"sample"`` or a tensorflow-datasets data set
-  (``DATASETS``), never downloading unless ``download=True``.
+  (``DATASETS``), never downloading unless ``download=True``; a download
+  first checks, within seconds, that the machine is online
+  (``DownloadUnavailableError`` otherwise).
 
 Example:
 
@@ -36,7 +38,14 @@ from kcolor.data.embedded import (
     sample_images,
     split_regions,
 )
-from kcolor.data.tfds import ALIASES, DATASETS, DatasetNotPreparedError, load
+from kcolor.data.tfds import (
+    ALIASES,
+    DATASETS,
+    DatasetNotPreparedError,
+    DownloadUnavailableError,
+    allow_downloads,
+    load,
+)
 from kcolor.data.digits import digit_datasets, font_digits
 
 __all__ = [
@@ -57,6 +66,8 @@ __all__ = [
     "COLOR_SPACES",
     "IMAGE_EXTENSIONS",
     "DatasetNotPreparedError",
+    "DownloadUnavailableError",
+    "allow_downloads",
     "digit_datasets",
     "font_digits",
 ]

@@ -215,7 +215,7 @@ def _build_colorizer_or_gan(cfg, size, *, seed, warm_start):
 
 
 def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
-             test_batch_size=250, seed=0, overrides=None):
+             test_batch_size=250, seed=0, overrides=None, download=None):
     """The ``(train, test)`` data sets of one experiment in one profile.
 
     Args:
@@ -224,12 +224,20 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
             uint8 RGB arrays (e.g. a development copy of CIFAR-10); used
             instead of the profile's tensorflow-datasets source.
         data_dir: tensorflow-datasets' data folder (default
-            ``TFDS_DATA_DIR``); offline, an unprepared data set fails fast
-            with ``kcolor.data.DatasetNotPreparedError``.
+            ``TFDS_DATA_DIR``, else on Colab with Google Drive mounted
+            ``MyDrive/kcolor/tensorflow_datasets``, else
+            ``~/tensorflow_datasets``).
         image_size: overrides the profile's size.
         test_batch_size: batch size of the test set.
         seed: shuffling and augmentation seed.
         overrides: changes to the profile's settings (see ``config``).
+        download: download and prepare a data set that is not on disk (a
+            line gives its size and folder first). ``None`` (default) means
+            True in the quick and full profiles and False in smoke, which
+            never touches the network. Offline, a download fails within
+            seconds (``kcolor.data.DownloadUnavailableError``, naming the
+            fix); with ``download=False`` a missing data set raises
+            ``kcolor.data.DatasetNotPreparedError`` at once.
 
     Returns:
         ``(train, test)``: ``tf.data.Dataset``s of ``(L, ab)`` batches (of
@@ -242,10 +250,13 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
     cfg = config(name, profile, overrides)
     size = cfg["image_size"] if image_size is None else image_size
     batch = cfg["batch_size"]
+    if download is None:
+        download = profile != "smoke"
     if cfg["dataset"] in _SOURCES and npz is None:
-        train, test = _SOURCES[cfg["dataset"]](cfg, image_size=size, seed=seed,
-                                               test_batch_size=test_batch_size,
-                                               data_dir=data_dir)
+        with data.allow_downloads(download):  # a source's own data.load calls
+            train, test = _SOURCES[cfg["dataset"]](cfg, image_size=size, seed=seed,
+                                                   test_batch_size=test_batch_size,
+                                                   data_dir=data_dir)
         return (train.repeat() if cfg["steps_per_epoch"] is not None else train), test
     space = cfg["color_space"]
     train_options = dict(image_size=size, batch_size=batch, augment=cfg["augment"], seed=seed,
@@ -263,67 +274,131 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
         test = data.sample("test", **test_options)
     else:
         train = data.load(cfg["dataset"], "train", shuffle=True, data_dir=data_dir,
-                          **train_options)
-        test = data.load(cfg["dataset"], "test", data_dir=data_dir, **test_options)
+                          download=download, **train_options)
+        test = data.load(cfg["dataset"], "test", data_dir=data_dir, download=download,
+                         **test_options)
     if cfg["steps_per_epoch"] is not None:
         train = train.repeat()
     return train, test
 
 
 def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrides=None,
-        **kwargs):
-    """Trains ``model`` for the experiment's epochs and steps: one line per epoch.
+        retrain=False, resume=True, **kwargs):
+    """Trains ``model`` for the experiment's epochs and steps, resumably: one line per epoch.
+
+    Training goes through ``kcolor.checkpoints.fit``: the whole training
+    state is checkpointed at the end of every epoch in
+    ``models_folder() / "checkpoints" / f"{name}_{profile}"`` (with a short
+    hash of ``overrides`` appended when there are any, so that a run with
+    other settings never resumes this one), and the NaN guard
+    (``kcolor.callbacks.NaNGuard``) stops a diverging run with a clear
+    message. So:
+
+    * re-running after the kernel died (a Colab disconnect) continues from
+      the last epoch's checkpoint: the same weights and optimiser states,
+      and, for the profiles that count ``steps_per_epoch`` (data that
+      repeats), the same stream of batches as a run never interrupted;
+    * re-running a finished run loads its final weights and returns its
+      whole history without training, with one line that says so;
+      ``retrain=True`` deletes the run's checkpoints and trains again;
+    * a model that starts from other weights than the run in the folder
+      (another seed, image size or warm start) trains from the start; the
+      other run's checkpoints are moved to ``...-previous``.
+
+    A config with ``time_budget_s`` stops after that many seconds
+    (``kcolor.callbacks.TimeBudget``; equal wall time per model). Resumed,
+    it trains for what is left of the budget: the budget minus the training
+    time already stored in the checkpoint (which, unlike the budget, counts
+    the first step's tracing, so a resumed run ends a little early).
 
     Args:
         model: from ``build(name, profile)``.
         train: from ``datasets(name, profile)``.
         name, profile: the experiment.
         callbacks: extra Keras callbacks (``kcolor.callbacks.ImageGrid``, ...).
+            They see only the epochs trained in this session (none when a
+            finished run is reused).
         verbose: Keras's verbosity; 2 prints one line per epoch.
         overrides: changes to the profile's settings (see ``config``).
-        **kwargs: passed to ``model.fit`` (``validation_data``, ...).
+        retrain: delete this run's checkpoints first and train from scratch.
+        resume: checkpoint and resume (default); False trains without
+            checkpoints, from the model's weights, as a plain ``model.fit``
+            (NaN guard on).
+        **kwargs: passed to ``model.fit`` (``validation_data``, ...), except
+            ``save_freq`` (``"epoch"`` by default), which goes to the
+            checkpoints.
 
     Returns:
-        The Keras ``History``; ``history.wall_time`` is the training time in
-        seconds, ``history.steps`` the training steps run (``None`` when an
-        epoch is a whole split). A config with ``time_budget_s`` stops after
-        that many seconds (``kcolor.callbacks.TimeBudget``; equal wall time
-        per model) and counts its steps.
+        The Keras ``History`` of the whole run (earlier sessions' epochs
+        included); ``history.wall_time`` is the training time in seconds
+        over all sessions, ``history.steps`` the training steps run (for a
+        time budget; else ``total_steps(cfg)``, ``None`` when an epoch is a
+        whole split).
+
+    Example:
+
+    >>> model = kcolor.experiments.build("03_unet_l2", "smoke")
+    >>> train, test = kcolor.experiments.datasets("03_unet_l2", "smoke")
+    >>> history = kcolor.experiments.fit(model, train, "03_unet_l2", "smoke")
+    >>> history.wall_time, len(history.epoch)
     """
-    import time
+    import shutil
+
+    from kcolor import checkpoints
+    from kcolor.experiments import runs
 
     cfg = config(name, profile, overrides)
     callbacks = list(callbacks)
+    save_freq = kwargs.pop("save_freq", "epoch")
+    folder = runs.run_folder(models_folder(), name, profile, overrides) if resume else None
+    if folder is not None:
+        if retrain and folder.exists():
+            shutil.rmtree(folder)
+            print(f"retrain: deleted the checkpoints in {folder}")
+        runs.claim(model, folder)
+    epochs = cfg["epochs"]
+    done = checkpoints.finished(folder, epochs) if folder is not None else None
     budget = None
-    if cfg.get("time_budget_s"):
+    if done is None and cfg.get("time_budget_s"):
         from kcolor.callbacks import TimeBudget
 
-        budget = TimeBudget(cfg["time_budget_s"])
+        found = checkpoints.checkpoints(folder) if folder is not None else []
+        spent = found[0][1].get("wall_time", 0.0) if found else 0.0
+        # What is left of the budget (TimeBudget lets at least two steps run).
+        budget = TimeBudget(max(cfg["time_budget_s"] - spent, 1e-6))
         callbacks.append(budget)
-    start = time.perf_counter()
-    history = model.fit(train, epochs=cfg["epochs"], steps_per_epoch=cfg["steps_per_epoch"],
-                        callbacks=callbacks, verbose=verbose, **kwargs)
-    history.wall_time = time.perf_counter() - start
-    history.steps = budget.steps if budget is not None else total_steps(cfg)
+    if done is not None:
+        state = checkpoints.restore(model, folder)
+        history = checkpoints.history_from(model, state)
+        print(f"{name} ({profile}): reused the finished run in {folder} ({state['step']} steps, "
+              f"{history.wall_time:.0f} s of training); pass retrain=True (RETRAIN = True) "
+              "to train it again.")
+    else:
+        history = checkpoints.fit(model, train, epochs=epochs, resume_dir=folder,
+                                  save_freq=save_freq, steps_per_epoch=cfg["steps_per_epoch"],
+                                  callbacks=callbacks, verbose=verbose, **kwargs)
+    if not cfg.get("time_budget_s"):
+        history.steps = total_steps(cfg)
     return history
 
 
 def model_path(name, profile="smoke", folder=None):
     """Where a notebook saves the trained model of an experiment, and others find it.
 
-    ``folder`` defaults to the ``KCOLOR_MODELS`` environment variable, else
-    ``models/`` in the working directory (a notebook's own folder).
+    ``folder`` defaults to ``models_folder()``: the ``KCOLOR_MODELS``
+    environment variable, else on Colab with Google Drive mounted
+    ``MyDrive/kcolor/models``, else ``models/`` in the working directory (a
+    notebook's own folder).
 
     Example:
 
     >>> kcolor.experiments.model_path("03_cgan", "quick")
     PosixPath('models/03_cgan_quick.keras')
     """
-    import os
     from pathlib import Path
 
     config(name, profile)  # checks both
-    folder = folder if folder is not None else os.environ.get("KCOLOR_MODELS", "models")
+    folder = folder if folder is not None else models_folder()
     return Path(folder) / f"{name}_{profile}.keras"
 
 
@@ -345,5 +420,134 @@ def describe(name, profile="smoke"):
     return " ".join(lines)
 
 
+def models_folder():
+    """The folder of trained models and their checkpoints.
+
+    ``KCOLOR_MODELS`` when set; else, on Colab with Google Drive mounted,
+    ``MyDrive/kcolor/models`` (each Colab notebook runs in its own runtime:
+    on Drive, notebook 08 finds the model notebook 03 trained, and a
+    disconnected run finds its checkpoints); else ``models`` in the working
+    folder.
+
+    Returns:
+        A ``pathlib.Path`` (not created here).
+
+    Example:
+
+    >>> kcolor.experiments.models_folder()
+    PosixPath('models')
+    """
+    import os
+    from pathlib import Path
+
+    from kcolor.colab import drive_folder
+
+    if os.environ.get("KCOLOR_MODELS"):
+        return Path(os.environ["KCOLOR_MODELS"])
+    drive = drive_folder()
+    return drive / "models" if drive is not None else Path("models")
+
+
+def save(model, name, profile="smoke", folder=None):
+    """Saves the trained model of an experiment where other notebooks find it.
+
+    Writes ``model_path(name, profile, folder)`` atomically (a temporary
+    file in the same folder, then a rename: a kill during the write leaves
+    the previous file whole) and prints ``saved <path>``. A GAN is saved as
+    its generator (``L -> ab``), as notebook 03 always saved it; any other
+    model whole. ``kcolor.inference.load_colorizer`` loads either.
+
+    Args:
+        model: a trained model of the experiment.
+        name, profile: the experiment.
+        folder: the models folder (default ``models_folder()``).
+
+    Returns:
+        The ``pathlib.Path`` written.
+
+    Example:
+
+    >>> kcolor.experiments.save(gan, "03_cgan", "quick")
+    saved models/03_cgan_quick.keras
+    """
+    from kcolor.checkpoints import replace_file
+    from kcolor.experiments import runs
+
+    path = model_path(name, profile, folder)
+    replace_file(path, runs.saved_form(model).save)
+    print(f"saved {path}")
+    return path
+
+
+def trained(name, profile="smoke", *, npz=None, data_dir=None, seed=0, retrain=False,
+            warm_start=None, folder=None):
+    """The trained model of an experiment: loaded when saved, else trained here.
+
+    A notebook that needs another notebook's model (02 needs 01's baseline,
+    08 needs 03's cGAN) calls this. When ``model_path(name, profile,
+    folder)`` exists (and not ``retrain``), the model is loaded from it
+    (``kcolor.inference.load_colorizer``) and a line says from where.
+    Otherwise one line says the model was not found and is being trained
+    here at the profile's settings, and how long that takes as far as is
+    known (a time budget; else the number of steps, and after the first
+    steps a second line with the time a step and the total); then the
+    experiment is built, trained (``fit``: resumable, so a disconnect costs
+    at most an epoch) and saved (``save``).
+
+    An experiment whose profile starts from another one's trained model
+    (config key ``warm_start``, e.g. ``03_cgan`` from ``03_unet_l2``) gets
+    it from ``trained`` too, unless ``warm_start`` is given.
+
+    Args:
+        name, profile: the experiment.
+        npz: an ``.npz`` of uint8 ``x_train`` / ``x_test`` to train on
+            instead of the profile's data set (see ``datasets``).
+        data_dir: tensorflow-datasets' data folder (see ``datasets``).
+        seed: the seed of the weights and the data order.
+        retrain: train (and save) anew even when the model file exists; its
+            checkpoints are deleted first.
+        warm_start: the trained model to start from, for experiments that
+            start from one (default: ``trained`` of the configured one).
+        folder: the models folder (default ``models_folder()``).
+
+    Returns:
+        What ``save`` writes and ``load_colorizer`` loads: a colorizer (e.g.
+        notebook 01's ``Colorizer``, with its ``network`` and
+        ``preprocessing``), or a GAN's generator, a ``keras.Model`` mapping
+        L to ab.
+
+    Example:
+
+    >>> baseline = kcolor.experiments.trained("01_koo_baseline", "quick")
+    models/01_koo_baseline_quick.keras not found: training 01_koo_baseline here ...
+    """
+    from kcolor import inference
+    from kcolor.backend import keras
+    from kcolor.experiments import runs
+
+    path = model_path(name, profile, folder)
+    if path.exists() and not retrain:
+        model = inference.load_colorizer(path)
+        print(f"loaded {name} ({profile}) from {path}")
+        return model
+    cfg = config(name, profile)
+    if cfg["family"] is None:
+        raise ValueError(f"Experiment {name!r} trains no model ({cfg['what']}).")
+    print(f"{path} not found: training {name} here at the {profile} profile's settings "
+          f"({runs.duration_text(cfg)}).", flush=True)
+    if cfg.get("warm_start") and warm_start is None:
+        warm_start = trained(cfg["warm_start"], profile, npz=npz, data_dir=data_dir, seed=seed,
+                             folder=folder)
+    keras.utils.set_random_seed(seed)
+    train, _ = datasets(name, profile, npz=npz, data_dir=data_dir, seed=seed)
+    model = build(name, profile, seed=seed, warm_start=warm_start)
+    runs.prepare(model, train, name, profile)
+    eta = runs.Eta(runs.planned_steps(cfg, train), label=name)
+    fit(model, train, name, profile, retrain=retrain, callbacks=[eta])
+    save(model, name, profile, folder)
+    return runs.saved_form(model)
+
+
 __all__ = ["NAMES", "PROFILES", "PAPER_B_TABLE_1", "check_profile", "config", "build",
-           "datasets", "fit", "total_steps", "describe", "model_path", "network", "optimizer"]
+           "datasets", "fit", "total_steps", "describe", "model_path", "models_folder",
+           "network", "optimizer", "save", "trained"]

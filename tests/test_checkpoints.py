@@ -1,4 +1,4 @@
-"""Resumable training: atomic checkpoints, resume after an interrupt, NaN guard."""
+"""Resumable training: atomic checkpoints, resume after an interrupt, whole histories."""
 
 import math
 import os
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import kcolor
-from kcolor import training
+from kcolor import callbacks, checkpoints
 from kcolor.backend import keras, tf
 
 pytestmark = pytest.mark.tf_only
@@ -92,20 +92,21 @@ def test_gan_resumes_mid_epoch_with_both_optimizers(tmp_path):
     first = _gan(seed=1)
     before = Recorder("l1")
     with pytest.raises(KeyboardInterrupt):
-        training.fit(first, data, epochs=epochs, resume_dir=run, save_freq=2, verbose=0,
+        checkpoints.fit(first, data, epochs=epochs, resume_dir=run, save_freq=2, verbose=0,
                      callbacks=[before, Interrupt(7)])  # epoch 2, batch 2
-    latest = training.checkpoints(run)[0][1]
+    latest = checkpoints.checkpoints(run)[0][1]
     assert (latest["epoch"], latest["batch"], latest["step"]) == (1, 2, 7)
 
     # A new process would build the model afresh: other initial weights.
     second = _gan(seed=7)
     after = Recorder("l1")
-    history = training.fit(second, data, epochs=epochs, resume_dir=run, save_freq=2,
+    history = checkpoints.fit(second, data, epochs=epochs, resume_dir=run, save_freq=2,
                            verbose=0, callbacks=[after])
 
-    # It ran the 3 batches left in epoch 2, and no more.
-    assert history.epoch == [1]
+    # It ran the 3 batches left in epoch 2, and no more; the history has both epochs.
     assert len(after.values) == 3
+    assert history.epoch == [0, 1] and len(history.history["l1"]) == 2
+    assert history.steps == epochs * per_epoch and history.wall_time > 0
     for optimizer in ("g_optimizer", "d_optimizer"):
         assert int(getattr(second, optimizer).iterations) == epochs * per_epoch
     # The loss continues: close to the loss before the interrupt, not the initial one.
@@ -117,7 +118,7 @@ def test_gan_resumes_mid_epoch_with_both_optimizers(tmp_path):
     for name in ("g_optimizer", "d_optimizer"):
         for a, b in zip(getattr(reference, name).variables, getattr(second, name).variables):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-3, atol=1e-6, err_msg=a.path)
-    assert len(training.checkpoints(run)) == 2  # keep=2: the newest two
+    assert len(checkpoints.checkpoints(run)) == 2  # keep=2: the newest two
 
 
 def test_restore_loads_both_optimizer_states(tmp_path):
@@ -125,11 +126,11 @@ def test_restore_loads_both_optimizer_states(tmp_path):
     model = _gan(seed=1)
     log = Recorder("l1", snapshot_at=3)
     model.fit(data, epochs=1, verbose=0, callbacks=[log])
-    training.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 3,
-                                                          **training._model_signature(model)})
+    checkpoints.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 3,
+                                                          **checkpoints._model_signature(model)})
     fresh = _gan(seed=5)
     assert int(fresh.g_optimizer.iterations) == 0
-    state = training.restore(fresh, str(tmp_path))
+    state = checkpoints.restore(fresh, str(tmp_path))
     assert state["step"] == 3
     for name in ("g_optimizer", "d_optimizer"):
         optimizer = getattr(fresh, name)
@@ -147,25 +148,29 @@ def test_colorizer_resumes_at_the_epoch_and_finished_runs_stay_finished(tmp_path
     first = _colorizer(seed=1)
     losses = Recorder("loss")
     with pytest.raises(KeyboardInterrupt):
-        training.fit(first, data, epochs=4, resume_dir=run, verbose=0,
+        checkpoints.fit(first, data, epochs=4, resume_dir=run, verbose=0,
                      callbacks=[losses, Interrupt(7)])  # during epoch 3
-    assert training.checkpoints(run)[0][1]["epoch"] == 2
+    assert checkpoints.checkpoints(run)[0][1]["epoch"] == 2
     assert first._initial_epoch is None  # a later plain fit starts at 0
 
     second = _colorizer(seed=3, learning_rate=5e-4)
     after = Recorder("loss")
-    history = training.fit(second, data, epochs=4, resume_dir=run, verbose=0, callbacks=[after])
-    assert history.epoch == [2, 3]
+    history = checkpoints.fit(second, data, epochs=4, resume_dir=run, verbose=0, callbacks=[after])
+    assert history.epoch == [0, 1, 2, 3]  # epochs 1 and 2 from the checkpoint
     assert int(second.optimizer.iterations) == 4 * 3
     assert abs(after.values[0] - losses.values[5]) < 0.5 * abs(after.values[0] - losses.values[0])
     # The learning rate compiled now wins over the checkpoint's, and it says so.
     assert math.isclose(float(second.optimizer.learning_rate), 5e-4, rel_tol=1e-6)
     assert "keeps the learning rate" in capsys.readouterr().out
 
-    # Running the finished cell again trains nothing and restores the result.
+    # Running the finished cell again trains nothing, restores the result and
+    # returns the whole history, with the training time of both sessions.
     third = _colorizer(seed=4, learning_rate=5e-4)
-    history = training.fit(third, data, epochs=4, resume_dir=run, verbose=0)
-    assert history.epoch == [] and history.history == {}
+    again = checkpoints.fit(third, data, epochs=4, resume_dir=run, verbose=0)
+    assert "Already trained" in capsys.readouterr().out
+    assert again.epoch == [0, 1, 2, 3] and again.history == history.history
+    # (the last checkpoint's training time: a moment less than the live count)
+    assert 0 < again.wall_time <= history.wall_time and again.steps == 12
     assert int(third.optimizer.iterations) == 12
     for a, b in zip(second.variables, third.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
@@ -174,7 +179,7 @@ def test_colorizer_resumes_at_the_epoch_and_finished_runs_stay_finished(tmp_path
 def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     data, run = _data(3), str(tmp_path / "run")
     model = _colorizer(seed=1)
-    real_write, calls = training._write_weights, []
+    real_write, calls = checkpoints._write_weights, []
 
     def crashing_write(model, path):
         calls.append(path)
@@ -184,11 +189,11 @@ def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatc
             raise OSError("No space left on device (simulated)")
         real_write(model, path)
 
-    monkeypatch.setattr(training, "_write_weights", crashing_write)
+    monkeypatch.setattr(checkpoints, "_write_weights", crashing_write)
     with pytest.raises(OSError, match="simulated"):
-        training.fit(model, data, epochs=3, resume_dir=run, save_freq=2, verbose=0)
+        checkpoints.fit(model, data, epochs=3, resume_dir=run, save_freq=2, verbose=0)
     monkeypatch.undo()
-    found = training.checkpoints(run)
+    found = checkpoints.checkpoints(run)
     assert [s["step"] for _, s in found] == [2]
     assert not any(n.startswith(".tmp") for n in os.listdir(run))
 
@@ -197,7 +202,7 @@ def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatc
     stale.mkdir()
     (stale / "model.weights.h5").write_bytes(b"garbage")
     resumed = _colorizer(seed=2)
-    history = training.fit(resumed, data, epochs=3, resume_dir=run, save_freq=2, verbose=0)
+    history = checkpoints.fit(resumed, data, epochs=3, resume_dir=run, save_freq=2, verbose=0)
     assert history.epoch == [0, 1, 2]  # rest of epoch 1 (from batch 3), then 2 and 3
     assert int(resumed.optimizer.iterations) == 9
     assert not stale.exists()
@@ -206,13 +211,13 @@ def test_crash_while_writing_keeps_the_last_good_checkpoint(tmp_path, monkeypatc
 def test_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path):
     data, run = _data(2), str(tmp_path / "run")
     model = _colorizer(seed=1)
-    training.fit(model, data, epochs=2, resume_dir=run, verbose=0)
-    (newest, state), (older, older_state) = training.checkpoints(run)
+    checkpoints.fit(model, data, epochs=2, resume_dir=run, verbose=0)
+    (newest, state), (older, older_state) = checkpoints.checkpoints(run)
     with open(os.path.join(newest, "model.weights.h5"), "r+b") as f:
         f.truncate(1000)  # e.g. a disk error after the rename
     fresh = _colorizer(seed=2)
     with pytest.warns(UserWarning, match="trying an older one"):
-        restored = training.restore(fresh, run)
+        restored = checkpoints.restore(fresh, run)
     assert restored["step"] == older_state["step"] == 2
     assert int(fresh.optimizer.iterations) == 2
 
@@ -220,8 +225,8 @@ def test_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path):
 def test_nan_guard_stops_at_the_step_and_the_checkpoint_survives(tmp_path):
     run = str(tmp_path / "run")
     model = _colorizer(seed=1)
-    with pytest.raises(training.TrainingDivergedError) as info:
-        training.fit(model, _data(4, nan_batch=2), epochs=2, resume_dir=run, save_freq=1,
+    with pytest.raises(callbacks.TrainingDivergedError) as info:
+        checkpoints.fit(model, _data(4, nan_batch=2), epochs=2, resume_dir=run, save_freq=1,
                      verbose=0)
     error = info.value
     assert (error.epoch, error.batch) == (0, 2)
@@ -233,74 +238,39 @@ def test_nan_guard_stops_at_the_step_and_the_checkpoint_survives(tmp_path):
     assert not all(np.isfinite(v.numpy()).all() for v in model.trainable_variables)
 
     # The diverged state was never written: the newest checkpoint is batch 2's.
-    assert training.checkpoints(run)[0][1]["step"] == 2
+    assert checkpoints.checkpoints(run)[0][1]["step"] == 2
     fresh = _colorizer(seed=2)
-    assert training.restore(fresh, run)["step"] == 2
+    assert checkpoints.restore(fresh, run)["step"] == 2
     assert all(np.isfinite(v.numpy()).all() for v in fresh.variables)
     assert int(fresh.optimizer.iterations) == 2
-
-
-def test_nan_guard_checks_every_logged_value():
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    guard = training.NaNGuard()
-    guard.set_model(model)
-    guard.on_train_begin()
-    guard.on_epoch_begin(3)
-    guard.on_train_batch_end(6, {"d_loss": 0.7, "g_loss": 1.2, "note": "text"})
-    with pytest.raises(training.TrainingDivergedError, match=r"epoch 4, batch 8: g_loss = inf"):
-        guard.on_train_batch_end(7, {"d_loss": 0.7, "g_loss": np.float32(np.inf)})
-    assert model.stop_training
-
-    quiet = training.NaNGuard(raise_error=False, ignore=["val_ssim"])
-    quiet.set_model(model)
-    quiet.on_train_begin()
-    quiet.on_epoch_end(0, {"val_ssim": float("nan")})  # ignored
-    assert quiet.error is None
-    with pytest.warns(UserWarning, match="d_loss = nan"):
-        quiet.on_epoch_end(0, {"d_loss": float("nan")})
-    assert quiet.error.metrics.keys() == {"d_loss"}
-
-
-def test_wgan_divergence_message_names_the_clip_value():
-    critic = keras.Sequential([keras.Input((SIZE, SIZE, 3)), keras.layers.Conv2D(1, 3)])
-    wgan = kcolor.WGAN(kcolor.models.unet(SIZE, width=0.125), critic)
-    guard = training.NaNGuard()
-    guard.set_model(wgan)
-    with pytest.raises(training.TrainingDivergedError, match="keep the clip value small"):
-        guard.on_epoch_end(0, {"d_loss": float("inf")})
-    # a CGAN gets the GAN advice, not WGAN's
-    guard.set_model(kcolor.CGAN(kcolor.models.unet(SIZE, width=0.125), critic))
-    with pytest.raises(training.TrainingDivergedError) as info:
-        guard.on_epoch_end(0, {"d_loss": float("inf")})
-    assert "Adam 2e-4" in str(info.value) and "WGAN" not in str(info.value)
 
 
 def test_backup_never_writes_non_finite_weights(tmp_path):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer="adam", loss="mse")
-    backup = training.BackupAndRestore(str(tmp_path), save_freq="epoch")
+    backup = checkpoints.BackupAndRestore(str(tmp_path), save_freq="epoch")
     backup.set_model(model)
     backup.on_train_begin()
     backup.on_epoch_end(0, {"loss": 0.5})
-    assert len(training.checkpoints(str(tmp_path))) == 1
+    assert len(checkpoints.checkpoints(str(tmp_path))) == 1
     model.layers[0].kernel.assign(np.full((2, 1), np.nan, "float32"))
     with pytest.warns(UserWarning, match="not finite"):
         backup.on_epoch_end(1, {"loss": 0.4})  # finite logs, NaN weights
     with pytest.warns(UserWarning, match="loss=inf"):
         backup.on_epoch_end(1, {"loss": float("inf")})
-    assert [s["epoch"] for _, s in training.checkpoints(str(tmp_path))] == [1]
+    assert [s["epoch"] for _, s in checkpoints.checkpoints(str(tmp_path))] == [1]
 
 
 def test_a_checkpoint_of_another_model_is_refused_clearly(tmp_path):
     model = _colorizer(seed=1)
     model.optimizer.build(model.trainable_variables)
-    training.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 5,
-                                                          **training._model_signature(model)})
+    checkpoints.BackupAndRestore.save(model, str(tmp_path), {"epoch": 1, "batch": 0, "step": 5,
+                                                          **checkpoints._model_signature(model)})
     other = kcolor.Colorizer(kcolor.models.unet(SIZE, width=0.125), loss="l1")
     other.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="fits this model.*SGD"):
-        training.restore(other, str(tmp_path))
-    assert training.restore(_colorizer(seed=2), str(tmp_path / "empty")) is None
+        checkpoints.restore(other, str(tmp_path))
+    assert checkpoints.restore(_colorizer(seed=2), str(tmp_path / "empty")) is None
 
 
 @pytest.mark.parametrize(
@@ -316,12 +286,12 @@ def test_a_checkpoint_of_another_model_is_refused_clearly(tmp_path):
 def test_bad_arguments_are_named(tmp_path, kwargs, match):
     kwargs = {"directory": str(tmp_path), **kwargs}
     with pytest.raises(ValueError, match=match):
-        training.BackupAndRestore(**kwargs)
+        checkpoints.BackupAndRestore(**kwargs)
 
 
 def test_fit_refuses_initial_epoch_with_resume_dir(tmp_path):
     with pytest.raises(ValueError, match="initial_epoch"):
-        training.fit(_colorizer(seed=1), _data(1), epochs=2, resume_dir=str(tmp_path),
+        checkpoints.fit(_colorizer(seed=1), _data(1), epochs=2, resume_dir=str(tmp_path),
                      initial_epoch=1)
 
 
@@ -330,7 +300,7 @@ import sys, time
 import numpy as np
 sys.path.insert(0, {root!r})
 import kcolor
-from kcolor import training
+from kcolor import callbacks, checkpoints
 from kcolor.backend import keras, tf
 
 class Slow(keras.callbacks.Callback):
@@ -344,7 +314,7 @@ rng = np.random.default_rng(0)
 L = rng.uniform(-1, 1, (40, {size}, {size}, 1)).astype("float32")
 ab = np.concatenate([np.full_like(L, 0.3), np.full_like(L, -0.2)], axis=-1)
 data = tf.data.Dataset.from_tensor_slices((L, ab)).batch(4)
-training.fit(model, data, epochs=50, resume_dir={run!r}, save_freq=1, verbose=0,
+checkpoints.fit(model, data, epochs=50, resume_dir={run!r}, save_freq=1, verbose=0,
              callbacks=[Slow()])
 """
 
@@ -359,7 +329,7 @@ def test_resume_after_sigkill(tmp_path):
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
-            found = training.checkpoints(run)
+            found = checkpoints.checkpoints(run)
             if found and found[0][1]["step"] >= 13:  # into the second epoch
                 break
             assert process.poll() is None, process.stderr.read().decode()[-2000:]
@@ -374,7 +344,7 @@ def test_resume_after_sigkill(tmp_path):
             process.wait(30)
         process.stderr.close()
 
-    found = training.checkpoints(run)
+    found = checkpoints.checkpoints(run)
     step = found[0][1]["step"]
     assert step >= 13
     keras.utils.set_random_seed(2)
@@ -382,7 +352,7 @@ def test_resume_after_sigkill(tmp_path):
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        state = training.restore(model, run)
+        state = checkpoints.restore(model, run)
     assert state["step"] == step
     assert int(model.optimizer.iterations) == step
     assert all(np.isfinite(v.numpy()).all() for v in model.variables)
@@ -392,6 +362,6 @@ def test_resume_after_sigkill(tmp_path):
     ab = np.concatenate([np.full_like(L, 0.3), np.full_like(L, -0.2)], axis=-1)
     data = tf.data.Dataset.from_tensor_slices((L, ab)).batch(4)
     epochs = state["epoch"] + 2
-    training.fit(model, data, epochs=epochs, resume_dir=run, save_freq=5, verbose=0)
+    checkpoints.fit(model, data, epochs=epochs, resume_dir=run, save_freq=5, verbose=0)
     assert int(model.optimizer.iterations) == epochs * 10
-    assert training.checkpoints(run)[0][1]["step"] == epochs * 10
+    assert checkpoints.checkpoints(run)[0][1]["step"] == epochs * 10
