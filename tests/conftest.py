@@ -37,6 +37,15 @@ def _fresh_session_per_module():
     keras.backend.clear_session()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _models_folder(tmp_path_factory):
+    """experiments.fit checkpoints under KCOLOR_MODELS: a temporary folder, not ./models."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KCOLOR_MODELS", str(tmp_path_factory.mktemp("models")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

@@ -201,7 +201,8 @@ def test_nan_guard_checks_every_logged_value():
     guard.on_train_begin()
     guard.on_epoch_begin(3)
     guard.on_train_batch_end(6, {"d_loss": 0.7, "g_loss": 1.2, "note": "text"})
-    with pytest.raises(kcolor.callbacks.TrainingDivergedError, match=r"epoch 4, batch 8: g_loss = inf"):
+    with pytest.raises(kcolor.callbacks.TrainingDivergedError,
+                       match=r"epoch 4, batch 8: g_loss = inf"):
         guard.on_train_batch_end(7, {"d_loss": 0.7, "g_loss": np.float32(np.inf)})
     assert model.stop_training
 

@@ -70,15 +70,15 @@ class Recorder(keras.callbacks.Callback):
 
 
 class Interrupt(keras.callbacks.Callback):
-    """Raises after ``n`` batches: a disconnect, in-process."""
+    """Raises after ``n`` batches: a disconnect, in-process. ``seen`` counts the batches."""
 
     def __init__(self, n):
         super().__init__()
-        self.n, self._seen = n, 0
+        self.n, self.seen = n, 0
 
     def on_train_batch_end(self, batch, logs=None):
-        self._seen += 1
-        if self._seen == self.n:
+        self.seen += 1
+        if self.seen == self.n:
             raise KeyboardInterrupt("simulated disconnect")
 
 

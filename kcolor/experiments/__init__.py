@@ -287,7 +287,8 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
     """Trains ``model`` for the experiment's epochs and steps, resumably: one line per epoch.
 
     Training goes through ``kcolor.checkpoints.fit``: the whole training
-    state is checkpointed at the end of every epoch in
+    state is checkpointed at the end of every epoch (and, where an epoch is
+    a whole split, every 1000 batches: Places365 takes hours an epoch) in
     ``models_folder() / "checkpoints" / f"{name}_{profile}"`` (with a short
     hash of ``overrides`` appended when there are any, so that a run with
     other settings never resumes this one), and the NaN guard
@@ -325,8 +326,8 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
             checkpoints, from the model's weights, as a plain ``model.fit``
             (NaN guard on).
         **kwargs: passed to ``model.fit`` (``validation_data``, ...), except
-            ``save_freq`` (``"epoch"`` by default), which goes to the
-            checkpoints.
+            ``save_freq``, which goes to the checkpoints (default: ``"epoch"``
+            where the profile counts ``steps_per_epoch``, else 1000).
 
     Returns:
         The Keras ``History`` of the whole run (earlier sessions' epochs
@@ -349,7 +350,9 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
 
     cfg = config(name, profile, overrides)
     callbacks = list(callbacks)
-    save_freq = kwargs.pop("save_freq", "epoch")
+    # Epoch ends resume the stream of repeating data exactly (see
+    # kcolor.checkpoints.fit); whole-split epochs can be too long to wait for.
+    save_freq = kwargs.pop("save_freq", "epoch" if cfg["steps_per_epoch"] else 1000)
     folder = runs.run_folder(models_folder(), name, profile, overrides) if resume else None
     if folder is not None:
         if retrain and folder.exists():
