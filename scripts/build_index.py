@@ -1,14 +1,21 @@
 """Writes build/index.html: the whole course's outcome on one page.
 
     python scripts/build_index.py [--notebooks build/notebooks] [--out build/index.html]
+        [--figures build/figures] [--label TEXT] [--no-notebook-links]
 
 For every executed notebook in ``--notebooks`` (written by
 ``scripts/run_notebooks.py``) the page shows its title, its claim paragraph,
 its results tables (the outputs of ``kcolor.tables.results_table``), its
-figures, how long it ran and in which profile, and links to a readable HTML
-copy of the executed notebook (written beside it) and to the ``.ipynb``.
-The figures are also saved as PNG files under ``build/figures/`` so that
-they can be linked or copied (the README's gallery).
+figures, how long it ran and in which profile (``timings.json``, written by
+``run_notebooks.py``), and links to a readable HTML copy of the executed
+notebook (written beside it) and to the ``.ipynb``. The figures are saved as
+PNG files under ``--figures`` and the page shows them from there, so that
+they can be linked or copied (the README's gallery). ``--label`` is shown at
+the top: the profile, data and machine of the run.
+
+A page to publish (``docs/quick/``, written by ``scripts/run_quick.sh``)
+passes ``--no-notebook-links`` and a ``--figures`` folder beside the page:
+one HTML page and its PNGs, without the executed notebooks.
 """
 
 import argparse
@@ -31,6 +38,7 @@ table.kcolor-results th, table.kcolor-results td { border-bottom: 1px solid #ddd
 .figures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .figures img { max-width: 520px; max-height: 420px; border: 1px solid #eee; }
 .failed { color: #b00; font-weight: bold; }
+.label { font-size: 1.1em; background: #f4f4f4; padding: 0.4em 0.7em; border-left: 4px solid #888; }
 """
 
 
@@ -87,6 +95,12 @@ def _notebook_html(path, target):
     target.write_text(body, encoding="utf-8")
 
 
+def _duration(seconds):
+    """``61`` -> ``"61 s"``, ``754`` -> ``"12 min 34 s"``."""
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 120 else f"{seconds} s"
+
+
 def _link(path, page):
     """``path`` relative to the folder of the HTML ``page``, wherever each lies."""
     return Path(os.path.relpath(path.resolve(), page.parent.resolve())).as_posix()
@@ -97,6 +111,10 @@ def main(argv=None):
     parser.add_argument("--notebooks", default="build/notebooks")
     parser.add_argument("--out", default="build/index.html")
     parser.add_argument("--figures", default="build/figures")
+    parser.add_argument("--label", default=None,
+                        help='shown at the top, e.g. "quick profile, CIFAR-10, 2-core CPU"')
+    parser.add_argument("--no-notebook-links", dest="notebook_links", action="store_false",
+                        help="no HTML copies of the executed notebooks, and no links to them")
     args = parser.parse_args(argv)
 
     folder, out, figures = Path(args.notebooks), Path(args.out), Path(args.figures)
@@ -109,23 +127,25 @@ def main(argv=None):
     if (folder / "timings.json").exists():
         timings = json.loads((folder / "timings.json").read_text())
 
-    sections, toc = [], []
+    sections, toc, total = [], [], 0.0
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         title, claim = _title_and_claim(nb)
         title = title or path.stem
         anchor = path.stem
-        page = path.with_suffix(".html")
-        _notebook_html(path, page)
         run = timings.get(path.name, {})
         meta = [f"profile: {run.get('profile', '?')}"]
         if "seconds" in run:
-            meta.append(f"ran in {run['seconds']:.0f} s")
+            meta.append(f"ran in {_duration(run['seconds'])}")
+            total += run["seconds"]
+        if args.notebook_links:
+            page = path.with_suffix(".html")
+            _notebook_html(path, page)
+            meta += [f'<a href="{_link(page, out)}">executed notebook (HTML)</a>',
+                     f'<a href="{_link(path, out)}">.ipynb</a>']
         errors = _errors(nb)
         parts = [f'<h2 id="{anchor}">{html.escape(title)}</h2>',
-                 f'<p class="meta">{" · ".join(meta)} · '
-                 f'<a href="{_link(page, out)}">executed notebook (HTML)</a> · '
-                 f'<a href="{_link(path, out)}">.ipynb</a></p>']
+                 f'<p class="meta">{" · ".join(meta)}</p>']
         if errors:
             parts.append(f'<p class="failed">{errors} cell(s) failed: see the notebook.</p>')
         if claim:
@@ -141,19 +161,23 @@ def main(argv=None):
             for k, png in enumerate(shown, 1):
                 name = f"{path.stem}_{k}.png"
                 (figures / name).write_bytes(base64.b64decode(png))
-                parts.append(f'<a href="{_link(figures / name, out)}">'
-                             f'<img src="data:image/png;base64,{png}" alt="{name}"></a>')
+                link = _link(figures / name, out)
+                parts.append(f'<a href="{link}"><img src="{link}" alt="{name}"></a>')
             parts.append("</div>")
         sections.append("\n".join(parts))
-        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a></li>')
+        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a>'
+                   + (f' ({_duration(run["seconds"])})' if "seconds" in run else "") + "</li>")
 
+    label = f'<p class="label">{html.escape(args.label)}</p>\n' if args.label else ""
+    ran = f" All notebooks together ran in {_duration(total)}." if total else ""
+    source = (f"the executed notebooks in <code>{html.escape(str(folder))}</code>"
+              if args.notebook_links else "the course's notebooks, run one at a time")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>kcolor: the course's results</title>
 <style>{CSS}</style></head><body>
 <h1>kcolor: the course's results</h1>
-<p class="meta">Every number and figure on this page comes from the executed notebooks in
-<code>{html.escape(str(folder))}</code>, in the profile each section names; rows labelled
-"paper" are the papers' own numbers.</p>
+{label}<p class="meta">Every number and figure on this page comes from {source}, in the profile
+each section names; rows labelled "paper" are the papers' own numbers.{ran}</p>
 <ul>{''.join(toc)}</ul>
 {''.join(sections)}
 </body></html>

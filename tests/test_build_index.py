@@ -84,3 +84,32 @@ def test_index_links_work_when_the_figures_lie_outside_the_page_folder(tmp_path,
     assert 'href="../build/figures/04_losses_1.png"' in html_text
     assert 'href="../run/notebooks/04_losses.ipynb"' in html_text
     assert (tmp_path / "build" / "figures" / "04_losses_1.png").exists()
+
+
+def test_a_published_page_has_its_label_wall_times_and_png_files_only(tmp_path):
+    """What scripts/run_quick.sh writes to docs/quick/: one page, PNGs beside it, no notebooks."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for stem, seconds in (("00_data", 52.4), ("03_unet_vs_cgan", 754.0)):
+        nbformat.write(new_notebook(cells=[
+            new_markdown_cell(f"# {stem}\n\n**The claim.** Something about {stem}."),
+            new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": _png()})]),
+        ]), folder / f"{stem}.ipynb")
+    (folder / "timings.json").write_text(json.dumps({
+        "00_data.ipynb": {"seconds": 52.4, "profile": "quick", "status": "ok"},
+        "03_unet_vs_cgan.ipynb": {"seconds": 754.0, "profile": "quick", "status": "ok"}}))
+    site = tmp_path / "docs" / "quick"
+    label = "quick profile, CIFAR-10 development subset (20,000 train / 2,000 test), 2-core CPU"
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(site / "index.html"),
+                                "--figures", str(site / "figures"), "--label", label,
+                                "--no-notebook-links"]) == 0
+    page = (site / "index.html").read_text()
+    assert label in page
+    assert "ran in 52 s" in page and "ran in 12 min 34 s" in page
+    assert "All notebooks together ran in 13 min 26 s" in page
+    assert "data:image" not in page  # figures are files, not inlined
+    assert 'src="figures/03_unet_vs_cgan_1.png"' in page
+    assert ".ipynb" not in page and "executed notebook (HTML)" not in page
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        "figures/00_data_1.png", "figures/03_unet_vs_cgan_1.png", "index.html"]
+    assert not list(folder.glob("*.html"))  # no HTML copies of the notebooks either

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the course as a student would, and publishes what it produced:
+# every notebook in the quick profile, one at a time, each in its own kernel,
+# from an empty models folder (so 02 and 08 find only what 01 and 03 saved in
+# this run), then docs/quick/: one HTML page with every notebook's claim,
+# tables, figures (PNG files beside it) and wall time, without the executed
+# notebooks. Hours on a 2-core CPU; do not run it inside CI.
+#
+#   bash scripts/run_quick.sh [NOTEBOOKS...]        # default: every notebook
+#   KCOLOR_DEV_NPZ=../shared/data/cifar10_dev.npz bash scripts/run_quick.sh
+#
+# KCOLOR_DEV_NPZ (optional): a CIFAR-10 .npz (uint8 x_train / x_test) used
+# instead of tensorflow-datasets, offline. Notebook 06 then trains on the
+# offline font digits (KCOLOR_06_DATASET=digits), since MNIST has no offline
+# copy. QUICK_LABEL overrides the page's label; QUICK_OUT (default
+# build/quick) holds the executed notebooks and the models. docs/quick/ is
+# written afresh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export TF_CPP_MIN_LOG_LEVEL=2 KCOLOR_PROFILE=quick
+out=${QUICK_OUT:-build/quick}
+rm -rf "$out" docs/quick
+mkdir -p "$out/models"
+export KCOLOR_MODELS=$PWD/$out/models
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")
+if [ -n "${KCOLOR_DEV_NPZ:-}" ]; then
+  export KCOLOR_DEV_NPZ=$(cd "$(dirname "$KCOLOR_DEV_NPZ")" && pwd)/$(basename "$KCOLOR_DEV_NPZ")
+  export KCOLOR_06_DATASET=${KCOLOR_06_DATASET:-digits}
+  data="CIFAR-10 development subset ($(.venv/bin/python -c "
+import numpy as np, sys
+with np.load(sys.argv[1]) as a:
+    print(f'{len(a[\"x_train\"]):,} train / {len(a[\"x_test\"]):,} test')" "$KCOLOR_DEV_NPZ"))"
+else
+  data="CIFAR-10 through tensorflow-datasets"
+fi
+label="quick profile, $data, ${cores}-core CPU"
+if [ -n "${KCOLOR_06_DATASET:-}" ]; then
+  label="$label; notebook 06 on the offline font digits in the quick configuration (MNIST has no offline copy)"
+fi
+label=${QUICK_LABEL:-$label}
+status=0
+# One run_notebooks.py call per notebook: a fresh kernel and process each, as
+# Colab gives each notebook its own runtime.
+notebooks=("$@")
+if [ ${#notebooks[@]} = 0 ]; then
+  notebooks=(notebooks/[0-9][0-9]_*.ipynb)
+fi
+for nb in "${notebooks[@]}"; do
+  .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" "$nb" || status=1
+done
+.venv/bin/python scripts/build_index.py --notebooks "$out/notebooks" --out docs/quick/index.html \
+  --figures docs/quick/figures --label "$label" --no-notebook-links
+[ -d docs/quick ] && du -sh docs/quick
+exit $status

@@ -1,0 +1,131 @@
+"""scripts/test.sh and scripts/main.sh: what they run, and in which models folder.
+
+Each script runs in a temporary copy of the repository whose ``.venv/bin/python``
+is a stand-in that records its arguments and environment, and whose
+``scripts/setup.sh`` does nothing: the test checks the scripts' wiring, not
+pytest or the notebooks.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDER = """#!{python}
+import json, os, sys
+if sys.argv[1:2] == ["-c"]:  # a one-line script: run it
+    code, sys.argv = sys.argv[2], ["-c", *sys.argv[3:]]
+    exec(code)
+    sys.exit()
+with open(os.environ["RECORD"], "a") as out:
+    out.write(json.dumps({{"args": sys.argv[1:], "profile": os.environ.get("KCOLOR_PROFILE"),
+                          "models": os.environ.get("KCOLOR_MODELS"),
+                          "models_exists": os.path.isdir(os.environ.get("KCOLOR_MODELS", "")),
+                          "dev_npz": os.environ.get("KCOLOR_DEV_NPZ"),
+                          "digits": os.environ.get("KCOLOR_06_DATASET")}}) + "\\n")
+"""
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="bash scripts")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    (root / "scripts").mkdir(parents=True)
+    for name in ("test.sh", "main.sh", "run_quick.sh"):
+        shutil.copy(ROOT / "scripts" / name, root / "scripts" / name)
+    (root / "scripts" / "setup.sh").write_text("exit 0\n")
+    python = root / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(RECORDER.format(python=sys.executable))
+    python.chmod(0o755)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_color.py").write_text("")
+    (root / "notebooks").mkdir()
+    (root / "notebooks" / "03_unet_vs_cgan.ipynb").write_text("{}")
+    return root
+
+
+def _run(repo, script, *args, **env):
+    record = repo / "record.jsonl"
+    record.unlink(missing_ok=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KCOLOR_")}
+    environ.update(RECORD=str(record), **env)
+    done = subprocess.run(["bash", f"scripts/{script}", *args], cwd=repo, env=environ,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("options", [[], ["-p", "no:cacheprovider"], ["-m", "not slow"]])
+def test_test_sh_without_a_path_runs_everything(repo, options):
+    (call,) = _run(repo, "test.sh", *options)
+    assert call["args"] == ["-m", "pytest", "tests/", "--nbval", "notebooks/", *options]
+
+
+def test_test_sh_with_a_path_runs_only_that_path(repo):
+    (call,) = _run(repo, "test.sh", "tests/test_color.py", "-x")
+    assert call["args"] == ["-m", "pytest", "--nbval", "tests/test_color.py", "-x"]
+    (call,) = _run(repo, "test.sh", "-p", "no:cacheprovider", "notebooks/03_unet_vs_cgan.ipynb")
+    assert call["args"] == ["-m", "pytest", "--nbval", "-p", "no:cacheprovider",
+                            "notebooks/03_unet_vs_cgan.ipynb"]
+    (call,) = _run(repo, "test.sh", "tests/test_color.py::test_one")
+    assert call["args"] == ["-m", "pytest", "--nbval", "tests/test_color.py::test_one"]
+
+
+def test_test_sh_trains_in_a_fresh_models_folder_in_the_smoke_profile(repo):
+    mine = repo / "my_models"
+    first, = _run(repo, "test.sh", KCOLOR_MODELS=str(mine), KCOLOR_PROFILE="quick",
+                  KCOLOR_DEV_NPZ="cifar.npz")
+    second, = _run(repo, "test.sh")
+    assert first["profile"] == "smoke" and first["dev_npz"] is None
+    assert first["models_exists"] and first["models"] != str(mine)
+    assert second["models"] != first["models"]
+    assert not Path(first["models"]).exists()  # removed after the run
+
+
+def test_main_sh_empties_build_models_unless_told_where_models_go(repo):
+    stale = repo / "build" / "models" / "03_cgan_smoke.keras"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    calls = _run(repo, "main.sh", "notebooks/03_unet_vs_cgan.ipynb")
+    assert [c["args"][:2] for c in calls] == [["-m", "kcolor.demo"],
+                                             ["scripts/run_notebooks.py", "--out"],
+                                             ["scripts/build_index.py", "--notebooks"]]
+    assert calls[1]["args"][-1] == "notebooks/03_unet_vs_cgan.ipynb"
+    assert calls[1]["models"] == str(repo / "build" / "models") and not stale.exists()
+
+    mine = repo / "my_models"
+    calls = _run(repo, "main.sh", KCOLOR_MODELS=str(mine))
+    assert calls[1]["models"] == str(mine)
+
+
+def test_run_quick_sh_runs_each_notebook_alone_in_the_quick_profile_and_labels_the_page(repo):
+    import numpy as np
+
+    (repo / "notebooks" / "00_data.ipynb").write_text("{}")
+    np.savez(repo / "dev.npz", x_train=np.zeros((20, 2, 2, 3), np.uint8),
+             x_test=np.zeros((4, 2, 2, 3), np.uint8))
+    stale = repo / "build" / "quick" / "models" / "03_cgan_quick.keras"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    calls = _run(repo, "run_quick.sh", KCOLOR_DEV_NPZ="dev.npz")
+    runs, (index,) = calls[:-1], calls[-1:]
+    assert [c["args"][-1] for c in runs] == ["notebooks/00_data.ipynb",
+                                            "notebooks/03_unet_vs_cgan.ipynb"]
+    assert all(c["args"][0] == "scripts/run_notebooks.py" for c in runs)
+    assert {c["profile"] for c in runs} == {"quick"} and not stale.exists()
+    assert {c["models"] for c in runs} == {str(repo / "build" / "quick" / "models")}
+    assert {c["dev_npz"] for c in runs} == {str(repo / "dev.npz")}
+    assert {c["digits"] for c in runs} == {"digits"}
+    args = index["args"]
+    assert args[0] == "scripts/build_index.py" and "--no-notebook-links" in args
+    assert args[args.index("--out") + 1] == "docs/quick/index.html"
+    label = args[args.index("--label") + 1]
+    assert label.startswith("quick profile, CIFAR-10 development subset (20 train / 4 test), ")
+    assert "-core CPU" in label and "notebook 06 on the offline font digits" in label
