@@ -76,7 +76,7 @@ class BackupAndRestore(keras.callbacks.Callback):
             checkpoint (``kcolor.checkpoints.fit`` sets it; by default the
             ``epochs`` of the ``model.fit`` call).
 
-    Example:
+    Example (a long GPU run; ``gan`` and ``train`` as in ``kcolor.checkpoints.fit``):
         >>> backup = kcolor.checkpoints.BackupAndRestore("runs/exp1", save_freq=500)
         >>> gan.fit(train, epochs=200, callbacks=[kcolor.callbacks.NaNGuard(), backup])
 

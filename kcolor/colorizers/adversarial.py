@@ -63,10 +63,11 @@ class AdversarialColorizer(ColorizerModel):
     ``g_grad_norm`` (G's gradient norm, paper A, 5.2) and the family's own.
 
     Example:
-        >>> gan = kcolor.CGAN(kcolor.models.unet(32), kcolor.models.patchgan(32),
-        ...                   l1_weight=100)
+        >>> # quarter-width networks: a first run sized for a laptop CPU
+        >>> gan = kcolor.CGAN(kcolor.models.unet(32, width=0.25),
+        ...                   kcolor.models.patchgan(32, width=0.25), l1_weight=100)
         >>> gan.compile()
-        >>> gan.fit(kcolor.data.sample("train", image_size=32), epochs=5)
+        >>> gan.fit(kcolor.data.sample("train", image_size=32), epochs=2)
 
     Reference:
         Isola et al., "Image-to-Image Translation with Conditional

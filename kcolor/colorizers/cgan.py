@@ -61,10 +61,12 @@ class CGAN(AdversarialColorizer):
     (logit > 0 on real, < 0 on fake), and ``d_skipped`` with a margin.
 
     Example:
-        >>> gan = kcolor.CGAN(kcolor.models.unet(32), kcolor.models.patchgan(32),
+        >>> # quarter-width networks: a first run sized for a laptop CPU
+        >>> gan = kcolor.CGAN(kcolor.models.unet(32, width=0.25),
+        ...                   kcolor.models.patchgan(32, width=0.25),
         ...                   l1_weight=100, one_sided_label_smoothing=0.1)
         >>> gan.compile()  # Adam(2e-4, beta_1=0.5) for both networks
-        >>> gan.fit(kcolor.data.sample("train", image_size=32), epochs=5)
+        >>> gan.fit(kcolor.data.sample("train", image_size=32), epochs=2)
 
     Reference:
         A: Koo, sections 3.2.2 and Algorithm 2. B: Nazeri et al., sections 2

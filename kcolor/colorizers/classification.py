@@ -77,7 +77,8 @@ class ClassColorizer(ColorizerModel):
 
     >>> bins = kcolor.quantize.GamutBins().fit(train_ds)   # or let fit do it
     >>> model = kcolor.ClassColorizer(
-    ...     kcolor.models.colorful(32, head="classes", num_classes=bins.num_classes), bins)
+    ...     kcolor.models.colorful(32, head="classes", num_classes=bins.num_classes,
+    ...                            width=0.25), bins)   # quarter width: CPU-sized
     >>> model.compile(optimizer="adam")
     >>> model.fit(train_ds, epochs=2)
     >>> ab = model.predict(L)                     # annealed mean, normalised ab

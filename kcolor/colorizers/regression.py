@@ -106,7 +106,8 @@ class Colorizer(ColorizerModel):
 
     Example:
 
-    >>> model = kcolor.Colorizer(kcolor.models.unet(32), loss="l2")
+    >>> # a quarter-width U-Net: a first run sized for a laptop CPU
+    >>> model = kcolor.Colorizer(kcolor.models.unet(32, width=0.25), loss="l2")
     >>> model.compile(optimizer="adam")           # the loss is the colorizer's
     >>> model.fit(kcolor.data.sample("train", image_size=32), epochs=2)
     >>> ab = model.predict(L)                     # (N, 32, 32, 2), normalised
