@@ -35,10 +35,13 @@ KINDS = FIRST + SECOND
 
 def run_checks(*groups, timeout=900):
     """Runs ``distribute_check.py`` once per group, all at once; merges their results."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    root = str(SCRIPT.parent.parent)
+    # The checkout under test, not whichever kcolor the interpreter has installed.
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=path)
     runs = [subprocess.Popen([sys.executable, str(SCRIPT), *args], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env,
-                             cwd=str(SCRIPT.parent.parent)) for args in groups]
+                             cwd=root) for args in groups]
     merged = {}
     try:
         for run in runs:
