@@ -44,7 +44,7 @@ import kcolor  # noqa: E402
 from kcolor.backend import keras  # noqa: E402
 from kcolor.quantize import GamutBins, UniformBins  # noqa: E402
 
-SIZE, BATCH = 16, 4
+SIZE, BATCH = 8, 4
 
 
 def synchronized_bn(model):
@@ -78,7 +78,7 @@ def batch():
 
 def build(kind, ab):
     keras.utils.set_random_seed(7)
-    unet = synchronized_bn(kcolor.models.unet(SIZE, width=0.125))
+    unet = synchronized_bn(kcolor.models.unet(SIZE, width=0.125, depth=1))
     sgd = keras.optimizers.SGD
     if kind == "colorizer":
         model = kcolor.Colorizer(unet, "l2")
@@ -98,7 +98,7 @@ def build(kind, ab):
                                       rebalance=False, decode="argmax")
         model.compile(sgd(0.5))
         return model
-    critic = synchronized_bn(kcolor.models.patchgan(SIZE, width=0.125, n_layers=2))
+    critic = synchronized_bn(kcolor.models.patchgan(SIZE, width=0.125, n_layers=1))
     options = dict(noise=None, l1_weight=1.0)
     if kind == "cgan":
         model = kcolor.CGAN(unet, critic, **options)
@@ -122,21 +122,30 @@ def build(kind, ab):
     return model
 
 
-def compare(kind, strategy):
+def reference_step(kind):
+    """One step without a strategy: initial weights, updated weights, logs."""
     L, ab = batch()
     data = tf.data.Dataset.from_tensor_slices((L, ab)).batch(BATCH)
     reference = build(kind, ab)
     initial = [w.copy() for w in reference.get_weights()]
-    ref_logs = reference.fit(data, epochs=1, verbose=0, shuffle=False).history
+    logs = reference.fit(data, epochs=1, verbose=0, shuffle=False).history
+    return initial, reference.get_weights(), {k: float(v[-1]) for k, v in logs.items()}
+
+
+def compare(kind, strategy, reference):
+    """The same step under ``strategy``, from ``reference``'s initial weights."""
+    initial, expected, ref_logs = reference
+    L, ab = batch()
+    data = tf.data.Dataset.from_tensor_slices((L, ab)).batch(BATCH)
     with strategy.scope():
         model = build(kind, ab)
         model.set_weights(initial)
     logs = model.fit(data, epochs=1, verbose=0, shuffle=False).history
-    after, expected = model.get_weights(), reference.get_weights()
+    after = model.get_weights()
     return {
         "max_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(after, expected)),
         "max_step": max(float(np.max(np.abs(b - w))) for b, w in zip(expected, initial)),
-        "logs": {k: float(v[-1]) for k, v in ref_logs.items()},
+        "logs": ref_logs,
         "distributed_logs": {k: float(v[-1]) for k, v in logs.items()},
     }
 
@@ -169,14 +178,18 @@ def main(argv):
         del args[i:i + 2]
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     result = {"replicas": strategy.num_replicas_in_sync}
+    references = {}
     for kind in args:
-        result[kind] = compare(kind, strategy)
+        references[kind] = reference_step(kind)
+        result[kind] = compare(kind, strategy, references[kind])
     if backup_dir is not None:
         result["fit_backup"] = fit_backup(backup_dir, strategy)
-    if wrong:
-        kcolor.colorizers.scaling.replica_share = lambda loss: loss  # sum over replicas, not mean
-        for kind in wrong:
-            result["wrong:" + kind] = compare(kind, strategy)
+    right = kcolor.colorizers.scaling.replica_share
+    kcolor.colorizers.scaling.replica_share = lambda loss: loss  # sum over replicas, not mean
+    for kind in wrong:  # the reference step (one replica) is the same either way
+        reference = references.get(kind) or reference_step(kind)
+        result["wrong:" + kind] = compare(kind, strategy, reference)
+    kcolor.colorizers.scaling.replica_share = right
     print("RESULT " + json.dumps(result))
 
 

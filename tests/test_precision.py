@@ -5,7 +5,7 @@ outputs are float32; under ``mixed_float16`` the optimisers are
 ``LossScaleOptimizer``s (both of a GAN's), the loss is scaled before the
 gradient, and a step whose scaled gradients overflow is skipped (weights
 untouched, scale halved) instead of writing NaNs into the weights. The
-networks are the real ``kcolor.models`` builders at tiny widths and 16 px.
+networks are the real ``kcolor.models`` builders at tiny widths and depths, 8 px.
 """
 
 import numpy as np
@@ -18,7 +18,7 @@ from kcolor.colorizers.wgan import clip_weights
 
 pytestmark = pytest.mark.tf_only
 
-SIZE = 16
+SIZE = 8
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def batch(n=4, seed=0):
 
 
 def unet():
-    return kcolor.models.unet(SIZE, width=0.125)
+    return kcolor.models.unet(SIZE, width=0.125, depth=1)
 
 
 def build(kind, ab):
@@ -55,7 +55,7 @@ def build(kind, ab):
                                          width=0.125)
         return kcolor.ClassColorizer(network, UniformBins(10).fit(ab), rebalance=False,
                                      decode="argmax"), False
-    patchgan = kcolor.models.patchgan(SIZE, width=0.125, n_layers=2)
+    patchgan = kcolor.models.patchgan(SIZE, width=0.125, n_layers=1)
     if kind == "cgan":
         return kcolor.CGAN(unet(), patchgan, l1_weight=10.0), True
     if kind == "cgan_margin":
