@@ -159,9 +159,14 @@ def fit_backup(directory, strategy):
     first = kcolor.checkpoints.fit(model, data, epochs=1, resume_dir=directory, verbose=0)
     with strategy.scope():
         again = build("cgan", ab)
-    second = kcolor.checkpoints.fit(again, data, epochs=2, resume_dir=directory, verbose=0)
+    trained = []  # the epochs the resumed call itself trains
+    counter = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: trained.append(epoch))
+    second = kcolor.checkpoints.fit(again, data, epochs=2, resume_dir=directory, verbose=0,
+                                    callbacks=[counter])
     return {"first_epochs": len(first.history.get("g_loss", [])),
+            # the returned history is the whole run's: the stored epoch and the new one
             "resumed_epochs": len(second.history.get("g_loss", [])),
+            "trained_on_resume": trained,
             "finite": bool(all(np.all(np.isfinite(w)) for w in again.get_weights()))}
 
 

@@ -91,7 +91,8 @@ def test_margin_skip_is_one_decision_for_all_replicas(results):
 
 def test_training_fit_with_backup_runs_under_the_strategy(results):
     result = results["fit_backup"]
-    assert result == {"first_epochs": 1, "resumed_epochs": 1, "finite": True}
+    assert result == {"first_epochs": 1, "resumed_epochs": 2, "trained_on_resume": [1],
+                      "finite": True}
 
 
 def test_margin_update_is_one_decision_for_all_replicas(results):
