@@ -12,30 +12,17 @@ the new place. The training steps themselves are the colorizers'
 ``train_step`` (``kcolor.colorizers``).
 """
 
-import importlib
-import warnings
+from kcolor._deprecated import moved
 
 _MOVED = {
-    "fit": "kcolor.checkpoints",
-    "BackupAndRestore": "kcolor.checkpoints",
-    "checkpoints": "kcolor.checkpoints",
-    "restore": "kcolor.checkpoints",
-    "NaNGuard": "kcolor.callbacks",
-    "TrainingDivergedError": "kcolor.callbacks",
+    "fit": "kcolor.checkpoints.fit",
+    "BackupAndRestore": "kcolor.checkpoints.BackupAndRestore",
+    "checkpoints": "kcolor.checkpoints.checkpoints",
+    "restore": "kcolor.checkpoints.restore",
+    "NaNGuard": "kcolor.callbacks.NaNGuard",
+    "TrainingDivergedError": "kcolor.callbacks.TrainingDivergedError",
 }
-
-
-def __getattr__(name):
-    if name in _MOVED:
-        where = _MOVED[name]
-        warnings.warn(
-            f"kcolor.training.{name} moved to {where}.{name}; kcolor.training will be "
-            "removed in the next release.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(where), name)
-    raise AttributeError(f"module 'kcolor.training' has no attribute {name!r}")
+__getattr__ = moved(__name__, _MOVED)
 
 
 def __dir__():

@@ -34,7 +34,7 @@ Example:
 >>> model.compile(optimizer="adam", metrics=[kcolor.metrics.AccuracyAtEpsilon(2)])
 """
 
-import warnings
+from kcolor._deprecated import moved
 
 from kcolor.metrics.image import colorfulness, colorfulness_l_ab, psnr, ssim
 from kcolor.metrics.keras_metrics import (
@@ -60,16 +60,9 @@ from kcolor.metrics.scoring import (
 )
 
 
-def __getattr__(name):
-    if name == "LastValue":  # moved to the training side; the old name works for one release
-        warnings.warn(
-            "kcolor.metrics.LastValue moved to kcolor.colorizers.trackers.LastValue "
-            "(it tracks a train step's logged value, not a colourization metric).",
-            DeprecationWarning, stacklevel=2)
-        from kcolor.colorizers.trackers import LastValue
-
-        return LastValue
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# LastValue tracks a train step's logged value, not a colourization metric: it
+# moved to the training side, and the old name works for one release.
+__getattr__ = moved(__name__, {"LastValue": "kcolor.colorizers.trackers.LastValue"})
 
 
 __all__ = [
