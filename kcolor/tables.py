@@ -253,4 +253,133 @@ def results_table(models, dataset, *, profile, data, paper=None, title=None, col
                         columns=columns, digits=digits)
 
 
-__all__ = ["results_table", "ResultsTable", "metrics_table", "META_KEYS"]
+class Claim:
+    """One row of a "supported here?" table: a paper's words against our number.
+
+    Args:
+        paper: the paper's letter, ``"A"`` to ``"E"``.
+        section: where the words are, e.g. ``"4.1"`` or ``"Table 1"``.
+        words: the paper's own words (quoted) or a close paraphrase of them.
+        ours: what this run measured that tests them, as text
+            (``"acc@5% 61.2% vs grey 55.6%"``).
+        supported: ``True`` or ``False``, computed from this run's numbers.
+    """
+
+    __slots__ = ("paper", "section", "words", "ours", "supported")
+
+    def __init__(self, paper, section, words, ours, supported):
+        if not isinstance(words, str) or not words.strip():
+            raise ValueError("Claim: words must be the paper's claim as non-empty text")
+        self.paper, self.section, self.words, self.ours = paper, section, words, ours
+        # numpy booleans (np.bool_) are the usual result of a comparison
+        self.supported = bool(supported)
+
+    def __repr__(self):
+        verdict = "yes" if self.supported else "no"
+        return f"Claim({self.paper} {self.section}: {self.words!r} -> {verdict})"
+
+
+class ClaimsTable:
+    """A notebook's "supported here?" table: one row per claim, yes or no.
+
+    Made by ``claims_table``. It shows itself in Jupyter (HTML with the CSS
+    classes ``kcolor-results kcolor-claims``, so ``scripts/build_index.py``
+    publishes it beside the results tables) and as markdown under ``print``.
+
+    Attributes:
+        claims: the ``Claim`` rows, in order.
+        title: the caption (which profile and data produced "ours").
+    """
+
+    HEADER = ("paper", "section", "the paper says", "ours", "supported here?")
+
+    def __init__(self, claims, title=""):
+        self.claims = list(claims)
+        self.title = title
+
+    def __len__(self):
+        return len(self.claims)
+
+    def __iter__(self):
+        return iter(self.claims)
+
+    @property
+    def supported(self):
+        """``{words: True/False}`` for asserts and the closing prose."""
+        return {c.words: c.supported for c in self.claims}
+
+    def _cells(self):
+        return [(str(c.paper), str(c.section), c.words, str(c.ours),
+                 "yes" if c.supported else "no") for c in self.claims]
+
+    @property
+    def markdown(self):
+        lines = ["| " + " | ".join(self.HEADER) + " |", "|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(_escape(x) for x in row[:-1])
+                  + f" | {row[-1] if row[-1] == 'yes' else '**no**'} |" for row in self._cells()]
+        table = "\n".join(lines)
+        return f"**{self.title}**\n\n{table}" if self.title else table
+
+    def __str__(self):
+        return self.markdown
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+    def _repr_html_(self):
+        import html
+
+        out = ['<table class="kcolor-results kcolor-claims">']
+        if self.title:
+            out.append(f"<caption>{html.escape(self.title)}</caption>")
+        out.append("<thead><tr>" + "".join(
+            f'<th style="text-align:left">{html.escape(h)}</th>' for h in self.HEADER)
+            + "</tr></thead><tbody>")
+        for row in self._cells():
+            cells = [html.escape(x) for x in row]
+            if row[-1] == "no":
+                cells[-1] = f"<b>{cells[-1]}</b>"
+            out.append("<tr>" + "".join(f'<td style="text-align:left">{c}</td>' for c in cells)
+                       + "</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+
+def claims_table(claims, *, title=""):
+    """Lays out a paper's claims against this run's numbers: the "supported here?" table.
+
+    Every paper notebook ends its results with one: each row quotes the
+    paper's words and section, shows the number of this run that tests
+    them, and says yes or no, computed from that number, so the answer
+    changes with the profile and is never typed by hand.
+
+    Args:
+        claims: ``Claim`` objects, or tuples ``(paper, section, words, ours,
+            supported)`` in that order.
+        title: the caption; name the profile and data (e.g.
+            ``"quick profile, CIFAR-10"``).
+
+    Returns:
+        A ``ClaimsTable``.
+
+    Example:
+
+    >>> kcolor.tables.claims_table([
+    ...     ("B", "4.3", "the cGAN is more accurate than the U-Net at 5%",
+    ...      f"{100 * cgan_acc:.1f}% vs {100 * unet_acc:.1f}%", cgan_acc > unet_acc),
+    ... ], title="smoke profile, sample photos")
+    """
+    rows = []
+    for claim in claims:
+        if isinstance(claim, Claim):
+            rows.append(claim)
+        elif isinstance(claim, (tuple, list)) and len(claim) == 5:
+            rows.append(Claim(*claim))
+        else:
+            raise TypeError("claims_table: each claim is a Claim or a tuple "
+                            f"(paper, section, words, ours, supported), got {claim!r}")
+    return ClaimsTable(rows, title=title)
+
+
+__all__ = ["results_table", "ResultsTable", "metrics_table", "META_KEYS",
+           "claims_table", "ClaimsTable", "Claim"]

@@ -94,3 +94,25 @@ def test_plot_no_longer_lists_the_tables_and_rejects_unknown_names():
     assert "results_table" not in plot.__all__ and "results_table" in tables.__all__
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         plot.nonexistent  # noqa: B018
+
+
+def test_claims_table_computes_yes_and_no_and_renders_both_ways():
+    acc = {"cGAN": 0.61, "grey": 0.556}
+    table = tables.claims_table([
+        ("B", "4.3", "the cGAN beats grey at 5%", f"{acc['cGAN']:.3f} vs {acc['grey']:.3f}",
+         np.float32(acc["cGAN"]) > acc["grey"]),
+        tables.Claim("E", "5", "dropout helps", "0.40 vs 0.41", 0.40 > 0.41),
+    ], title="smoke profile, sample photos")
+    assert len(table) == 2
+    assert table.supported == {"the cGAN beats grey at 5%": True, "dropout helps": False}
+    assert isinstance(table.claims[0].supported, bool)
+    md = table.markdown.splitlines()
+    assert md[0] == "**smoke profile, sample photos**"
+    assert md[2].startswith("| paper | section | the paper says | ours | supported here? |")
+    assert md[4].endswith("| yes |") and md[5].endswith("| **no** |")
+    html = table._repr_html_()
+    assert 'class="kcolor-results kcolor-claims"' in html and "<b>no</b>" in html
+    with pytest.raises(TypeError, match="Claim or a tuple"):
+        tables.claims_table([("B", "4.3", "too short")])
+    with pytest.raises(ValueError, match="words"):
+        tables.Claim("B", "4.3", "  ", "x", True)
