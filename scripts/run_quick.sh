@@ -14,7 +14,9 @@
 # offline font digits (KCOLOR_06_DATASET=digits), since MNIST has no offline
 # copy. QUICK_LABEL overrides the page's label; QUICK_OUT (default
 # build/quick) holds the executed notebooks and the models. docs/quick/ is
-# written afresh.
+# written afresh. QUICK_CELL_TIMEOUT (default 3600 s): the longest one cell may
+# run; a quick training cell takes about ten minutes on a free 2-core CPU and
+# much longer on a busy or slower one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -47,7 +49,8 @@ if [ ${#notebooks[@]} = 0 ]; then
   notebooks=(notebooks/[0-9][0-9]_*.ipynb)
 fi
 for nb in "${notebooks[@]}"; do
-  .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" "$nb" || status=1
+  .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" \
+    --timeout "${QUICK_CELL_TIMEOUT:-3600}" "$nb" || status=1
 done
 .venv/bin/python scripts/build_index.py --notebooks "$out/notebooks" --out docs/quick/index.html \
   --figures docs/quick/figures --label "$label" --no-notebook-links

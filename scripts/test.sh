@@ -34,8 +34,16 @@ for arg in "$@"; do
     *) if [ -e "${arg%%::*}" ]; then paths=1; fi ;;
   esac
 done
+# The whole run goes to two workers (pytest-xdist; KCOLOR_TEST_WORKERS sets how
+# many, 0 for none): CI has two cores, and much of a test's time is one core's
+# work (tracing, a kernel starting, plotting). conftest.py at the root says how
+# they share it: a test file or a notebook is one unit, longest first. A
+# narrowed run stays in this process.
 if [ "$paths" = 0 ]; then
   set -- tests/ --nbval notebooks/ "$@"
+  if [ "${KCOLOR_TEST_WORKERS:-2}" != 0 ]; then
+    set -- -n "${KCOLOR_TEST_WORKERS:-2}" "$@"
+  fi
 elif [ "$nbval" = 0 ]; then
   set -- --nbval "$@"  # collects the .ipynb paths among them; .py tests run as usual
 fi

@@ -65,6 +65,9 @@ def _run(repo, script, *args, **env):
 @pytest.mark.parametrize("options", [[], ["-p", "no:cacheprovider"], ["-m", "not slow"]])
 def test_test_sh_without_a_path_runs_everything(repo, options):
     (call,) = _run(repo, "test.sh", *options)
+    assert call["args"] == ["-m", "pytest", "-n", "2", "tests/", "--nbval", "notebooks/",
+                            *options]
+    (call,) = _run(repo, "test.sh", *options, KCOLOR_TEST_WORKERS="0")
     assert call["args"] == ["-m", "pytest", "tests/", "--nbval", "notebooks/", *options]
 
 
@@ -129,3 +132,37 @@ def test_run_quick_sh_runs_each_notebook_alone_in_the_quick_profile_and_labels_t
     label = args[args.index("--label") + 1]
     assert label.startswith("quick profile, CIFAR-10 development subset (20 train / 4 test), ")
     assert "-core CPU" in label and "notebook 06 on the offline font digits" in label
+
+
+def _root_conftest():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_parallel_units_keep_each_notebook_pair_together_and_start_notebooks_first():
+    conftest = _root_conftest()
+    assert conftest.work_unit("notebooks/08_colorize_your_photos.ipynb::Cell 3") == \
+        "notebooks/03_unet_vs_cgan.ipynb"
+    assert conftest.work_unit("notebooks/02_koo_dcgan.ipynb::Cell 0") == \
+        "notebooks/01_koo_baseline.ipynb"
+    assert conftest.work_unit("tests/test_gan.py::test_x[a::b]") == "tests/test_gan.py"
+
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    ids = ["tests/test_a.py::t1", "tests/test_b.py::t1", "tests/test_b.py::t2",
+           "notebooks/01_koo_baseline.ipynb::Cell 0", "notebooks/01_koo_baseline.ipynb::Cell 1",
+           "notebooks/02_koo_dcgan.ipynb::Cell 0", "notebooks/05_x.ipynb::Cell 0"]
+    items = [Item(i) for i in ids]
+    conftest.pytest_collection_modifyitems(None, items)
+    # Notebooks first, the biggest unit first; inside a unit the order is kept
+    # (01's cells before 02's).
+    assert [i.nodeid for i in items] == [
+        "notebooks/01_koo_baseline.ipynb::Cell 0", "notebooks/01_koo_baseline.ipynb::Cell 1",
+        "notebooks/02_koo_dcgan.ipynb::Cell 0", "notebooks/05_x.ipynb::Cell 0",
+        "tests/test_b.py::t1", "tests/test_b.py::t2", "tests/test_a.py::t1"]
