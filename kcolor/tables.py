@@ -133,7 +133,22 @@ def _markdown(header, n_meta, body):
     return "\n".join(lines)
 
 
-class ResultsTable:
+class _Shown:
+    """Shows a table in Jupyter and under ``print``: markdown with its title above."""
+
+    title = ""
+
+    def _titled(self, table):
+        return f"**{self.title}**\n\n{table}" if self.title else table
+
+    def __str__(self):
+        return self.markdown
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+
+class ResultsTable(_Shown):
     """A notebook's results table: the paper's numbers, ours, grey and truth.
 
     Made by ``results_table``; shows itself as a table in Jupyter (HTML,
@@ -161,14 +176,7 @@ class ResultsTable:
 
     @property
     def markdown(self):
-        table = _markdown(*self._cells)
-        return f"**{self.title}**\n\n{table}" if self.title else table
-
-    def __str__(self):
-        return self.markdown
-
-    def _repr_markdown_(self):
-        return self.markdown
+        return self._titled(_markdown(*self._cells))
 
     def _repr_html_(self):
         import html
@@ -279,7 +287,7 @@ class Claim:
         return f"Claim({self.paper} {self.section}: {self.words!r} -> {verdict})"
 
 
-class ClaimsTable:
+class ClaimsTable(_Shown):
     """A notebook's "supported here?" table: one row per claim, yes or no.
 
     Made by ``claims_table``. It shows itself in Jupyter (HTML with the CSS
@@ -317,14 +325,7 @@ class ClaimsTable:
         lines = ["| " + " | ".join(self.HEADER) + " |", "|---|---|---|---|---|"]
         lines += ["| " + " | ".join(_escape(x) for x in row[:-1])
                   + f" | {row[-1] if row[-1] == 'yes' else '**no**'} |" for row in self._cells()]
-        table = "\n".join(lines)
-        return f"**{self.title}**\n\n{table}" if self.title else table
-
-    def __str__(self):
-        return self.markdown
-
-    def _repr_markdown_(self):
-        return self.markdown
+        return self._titled("\n".join(lines))
 
     def _repr_html_(self):
         import html
