@@ -259,7 +259,8 @@ EXPERIMENTS.update(_all_variants())
 #: 15 of the 20 combinations, one factor changed at a time from pix2pix's.
 #: The five left out (L2 with a global discriminator) change two factors at
 #: once, which a one-factor-at-a-time table cannot attribute; they are
-#: registered and can be trained with benchmarks/quality.py.
+#: registered, and notebook 07's first exercise trains them with
+#: ``experiments.build`` and ``experiments.fit``.
 VARIANTS_07 = tuple(
     name_07(family, recon, disc)
     for family in GAN_LOSSES_07
