@@ -9,7 +9,7 @@ with its definitions in its docstring:
 
 * ``pixel``: the papers' pixel metrics on ab: ``accuracy_at`` (paper B's
   ``acc@eps%``), ``mae_ab``, ``mae_rgb``, ``euclid_ab`` and
-  ``bin_accuracy`` (paper E).
+  ``bin_accuracy`` (paper E), with the grey predictor's CIFAR-10 scores.
 * ``image``: metrics of the whole RGB image: ``psnr``, ``ssim`` and
   ``colorfulness`` (Hasler and Suesstrunk).
 * ``scoring``: every metric at once, ``score`` on one batch and
