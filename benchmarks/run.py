@@ -23,7 +23,17 @@ Three measurements, printed as markdown (progress goes to stderr):
    each size, Lab conversion included, and the ratio to the fastest training
    step measured at that size (claim: >= 10x).
 
-3. **jit_compile.** ``fit`` images per second of the regression U-Net and
+3. **CGAN against the pix2pix tutorial's loop.** ``kcolor.CGAN.fit`` with
+   ``update_order="alternating"`` (the default) and ``"simultaneous"``
+   against ``pix2pix_step`` below, the TensorFlow pix2pix tutorial's
+   ``train_step`` (one generator forward pass, two tapes, both optimisers
+   applied, one ``tf.function``), on fresh copies of the same U-Net and
+   PatchGAN, the same data and optimisers, the three measured in turn in
+   every round; the ratio is kcolor img/s / loop img/s (goal: >= 0.95).
+   Runs whenever ``cgan`` is among the families, or alone with
+   ``--pix2pix only``.
+
+4. **jit_compile.** ``fit`` images per second of the regression U-Net and
    the U-Net + PatchGAN CGAN at the smallest size with XLA off and on: the
    evidence for ``kcolor.backend.default_jit_compile()``.
 
@@ -37,6 +47,7 @@ Usage::
     python benchmarks/run.py --quick                  # 32 px, a few steps: < 1 min
     python benchmarks/run.py --sizes 32 --families regression cgan --steps 20
     python benchmarks/run.py --jit on                 # train with XLA for kcolor and peer
+    python benchmarks/run.py --pix2pix only --sizes 32 --width 0.5 --batch-size 64 --jit off
     python benchmarks/run.py --markdown results.md    # also write the tables to a file
 """
 
@@ -157,6 +168,35 @@ def build_peer(family, networks, jit_compile, model):
                           jit_compile)
 
 
+def pix2pix_step(generator, discriminator, g_optimizer, d_optimizer, l1_weight,
+                 jit_compile=False):
+    """The TensorFlow pix2pix tutorial's ``train_step``, as a user would write it.
+
+    One generator forward pass under two tapes; D sees ``concat(L, ab)`` for
+    the real pair and ``concat(L, G(L))`` for the fake one; both losses from
+    those outputs (``BinaryCrossentropy(from_logits=True)``, G's adversarial
+    term plus ``l1_weight`` times L1); both optimisers applied.
+    """
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
+
+    @tf.function(jit_compile=jit_compile)
+    def step(L, ab):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = generator(L, training=True)
+            real_logits = discriminator(tf.concat([L, ab], -1), training=True)
+            fake_logits = discriminator(tf.concat([L, fake], -1), training=True)
+            g_loss = (bce(tf.ones_like(fake_logits), fake_logits)
+                      + l1_weight * tf.reduce_mean(tf.abs(ab - fake)))
+            d_loss = (bce(tf.ones_like(real_logits), real_logits)
+                      + bce(tf.zeros_like(fake_logits), fake_logits))
+        g_optimizer.apply(g_tape.gradient(g_loss, g_vars), g_vars)
+        d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
+        return g_loss, d_loss
+
+    return step
+
+
 def training_dataset(size, batch_size):
     """An in-memory, repeated dataset of ``(L, ab)`` batches of sample crops."""
     images = kcolor.data.sample_images("train", image_size=size, count=8 * batch_size)
@@ -249,6 +289,43 @@ def bench_family(family, size, args, jit_compile):
                ratio=paired_ratio(seconds, "kcolor", "peer"),
                ratio_best=kc["best"] / pe["best"])
     del model, peer
+    clear()
+    return row
+
+
+UPDATE_ORDERS = ("alternating", "simultaneous")
+
+
+def bench_pix2pix(size, args, jit_compile):
+    """``kcolor.CGAN.fit`` in both update orders vs ``pix2pix_step``, alternated."""
+    ds = training_dataset(size, args.batch_size)
+    keras.utils.set_random_seed(SEED)  # before any trace (see bench_jit)
+    models = {}
+    for order in UPDATE_ORDERS:
+        generator, discriminator = build_networks("cgan", size, args.width)
+        models[order] = kcolor.CGAN(generator, discriminator, l1_weight=peers.L1_WEIGHT,
+                                    update_order=order)
+        models[order].compile(jit_compile=jit_compile)
+    generator, discriminator = build_networks("cgan", size, args.width)
+    model = models["alternating"]
+    g_opt, d_opt = fresh_copy(model.g_optimizer), fresh_copy(model.d_optimizer)
+    g_opt.build(generator.trainable_variables)
+    d_opt.build(discriminator.trainable_variables)
+    loop = pix2pix_step(generator, discriminator, g_opt, d_opt, peers.L1_WEIGHT, jit_compile)
+
+    for order, model in models.items():
+        time_fit(model, ds, args.warmup)  # trace + warm up
+    time_peer(loop, ds, args.warmup)
+    steps = calibrate(lambda n: time_peer(loop, ds, n), args)
+    runs = {order: (lambda m=m: time_fit(m, ds, steps)) for order, m in models.items()}
+    runs["loop"] = lambda: time_peer(loop, ds, steps)
+    seconds = alternate(runs, args.repeats)
+    rates = {name: summarize(s, args.batch_size, steps) for name, s in seconds.items()}
+    row = dict(size=size, steps=steps, params=model.count_params(), rates=rates,
+               ratios={order: paired_ratio(seconds, order, "loop") for order in UPDATE_ORDERS},
+               ratios_best={order: rates[order]["best"] / rates["loop"]["best"]
+                            for order in UPDATE_ORDERS})
+    del models, loop
     clear()
     return row
 
@@ -350,7 +427,7 @@ def _rate(summary):
     return f"{summary['best']:.1f} ({summary['median']:.1f})"
 
 
-def format_report(args, jit_main, load_start, rows, pipes, jits, elapsed):
+def format_report(args, jit_main, load_start, rows, pipes, jits, elapsed, pix=()):
     out = []
     out.append(f"Machine: {machine_description()}.  ")
     out.append(f"Date: {datetime.date.today().isoformat()}; load average (1, 5, 15 min) "
@@ -373,6 +450,21 @@ def format_report(args, jit_main, load_start, rows, pipes, jits, elapsed):
             out.append(f"| {r['family']} | {NETWORKS[r['family']]} | {r['size']} | "
                        f"{r['params']:,} | {r['steps']} | {_rate(r['kcolor'])} | "
                        f"{_rate(r['peer'])} | {r['ratio']:.2f} | {r['ratio_best']:.2f} |")
+    if pix:
+        out += ["", "CGAN, images/s: kcolor `fit` in each update order vs the pix2pix "
+                "tutorial's loop (`pix2pix_step`: one G pass, two tapes) on the same networks "
+                f"({NETWORKS['cgan']}):", "",
+                "| size | params | steps | kcolor alternating | kcolor simultaneous | pix2pix loop "
+                "| alternating/loop | simultaneous/loop | of bests (alt. / sim.) |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for p in pix:
+            r = p["rates"]
+            out.append(f"| {p['size']} | {p['params']:,} | {p['steps']} | "
+                       f"{_rate(r['alternating'])} | {_rate(r['simultaneous'])} | "
+                       f"{_rate(r['loop'])} | {p['ratios']['alternating']:.2f} | "
+                       f"{p['ratios']['simultaneous']:.2f} | "
+                       f"{p['ratios_best']['alternating']:.2f} / "
+                       f"{p['ratios_best']['simultaneous']:.2f} |")
     if pipes:
         out += ["", "Data pipelines (Lab conversion included; consumed by a Python loop), "
                 "images/s, vs the fastest training step at the same size:", "",
@@ -402,6 +494,10 @@ def format_report(args, jit_main, load_start, rows, pipes, jits, elapsed):
         out.append(f"- kcolor fit / peer: median {statistics.median(ratios):.2f}, lowest "
                    f"{worst['ratio']:.2f} ({worst['family']}, {worst['size']} px); "
                    f"{sum(x >= 0.95 for x in ratios)}/{len(ratios)} rows >= 0.95.")
+    for p in pix:
+        out.append(f"- kcolor CGAN / pix2pix loop, {p['size']} px: "
+                   + ", ".join(f"{order} {p['ratios'][order]:.2f}" for order in UPDATE_ORDERS)
+                   + " (goal >= 0.95).")
     timed = [p for p in pipes if p.get("fastest")]
     if timed:
         worst = min(timed, key=lambda p: p["rate"] / p["fastest"])
@@ -439,6 +535,10 @@ def parse_args(argv=None):
                         help="both (default): train at default_jit_compile() and also compare "
                         "XLA off / on; on, off: train with XLA on / off (kcolor and peer), "
                         "no comparison")
+    parser.add_argument("--pix2pix", choices=("auto", "only", "off"), default="auto",
+                        help="auto (default): time kcolor's CGAN in both update orders against "
+                        "the pix2pix tutorial's loop when cgan is among the families; only: "
+                        "that comparison alone (no other table); off: skip it")
     parser.add_argument("--no-pipelines", action="store_true", help="skip the data pipelines")
     parser.add_argument("--pipeline-images", type=int, default=None,
                         help="images consumed per pipeline measurement (default 2000)")
@@ -489,7 +589,16 @@ def main(argv=None):
         jit_main = args.jit == "on"
     log(f"kcolor benchmark: {machine_description()}; load average {load_start}")
 
-    rows, pipes, jits = [], [], []
+    rows, pipes, jits, pix = [], [], [], []
+    if args.pix2pix == "only":
+        args.families, args.no_pipelines = [], True
+    if args.pix2pix == "only" or (args.pix2pix == "auto" and "cgan" in args.families):
+        for size in args.sizes:
+            p = bench_pix2pix(size, args, jit_main)
+            pix.append(p)
+            log(f"  cgan vs pix2pix {size:4d} px: " + ", ".join(
+                f"{name} {_rate(p['rates'][name])} img/s" for name in p["rates"])
+                + f"; ratios {p['ratios']}")
     for size in args.sizes:
         for family in args.families:
             row = bench_family(family, size, args, jit_main)
@@ -507,7 +616,7 @@ def main(argv=None):
                 for p in bench_pipelines(size, args, folder):
                     p["fastest"] = max(measured) if measured else None
                     pipes.append(p)
-    if args.jit == "both":
+    if args.jit == "both" and args.pix2pix != "only":
         size = min(args.sizes)
         for family in JIT_FAMILIES:
             if args.quick and family != "regression":
@@ -518,12 +627,12 @@ def main(argv=None):
                 f"{_rate(j['on'])} img/s, on/off {j['ratio']:.2f}")
 
     report = format_report(args, jit_main, load_start, rows, pipes, jits,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, pix)
     print(report)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(report + "\n")
-    return rows, pipes, jits
+    return rows, pipes, jits, pix
 
 
 if __name__ == "__main__":

@@ -89,10 +89,18 @@ CASES = {
     "cgan-l1-l2": ("cgan", {"l1_weight": 100.0, "l2_weight": 10.0, "adversarial_weight": 0.5}, []),
     "cgan-steps": ("cgan", {"d_steps": 2, "g_steps": 2}, []),
     "cgan-noise-dropout-none": ("cgan", {"noise": None}, []),
+    "cgan-simultaneous": ("cgan", {"update_order": "simultaneous"}, ["d_real_acc"]),
+    "cgan-simultaneous-margin": ("cgan", {"update_order": "simultaneous", "margin": 0.5},
+                                 ["d_skipped"]),
     "lsgan": ("lsgan", {"l1_weight": 10.0}, ["d_real_acc"]),
     "lsgan-pearson": ("lsgan", {"a": -1.0, "b": 1.0, "c": 0.0}, ["d_fake_acc"]),
     "wgan-clip": ("wgan", {"d_steps": 2}, []),
     "wgan-gp": ("wgan", {"gradient_penalty": 10.0, "d_steps": 2}, ["gradient_penalty"]),
+    "wgan-gp-simultaneous": ("wgan", {"gradient_penalty": 10.0, "d_steps": 1,
+                                      "update_order": "simultaneous"}, ["gradient_penalty"]),
+    "lsgan-simultaneous": ("lsgan", {"l1_weight": 10.0, "update_order": "simultaneous"}, []),
+    "ebgan-simultaneous": ("ebgan", {"pull_away_weight": 0.1, "update_order": "simultaneous"},
+                           ["pull_away"]),
     "ebgan": ("ebgan", {"margin": 0.5, "l1_weight": 10.0}, []),
     "ebgan-pt": ("ebgan", {"pull_away_weight": 0.1}, ["pull_away"]),
 }
@@ -153,6 +161,42 @@ def test_noise_inputs_train(noise):
     first, second = model.predict(L, verbose=0), model.predict(L, verbose=0)
     assert first.shape == ab.shape
     assert not np.allclose(first, second)
+
+
+@pytest.mark.parametrize("update_order", ["alternating", "simultaneous"])
+def test_both_update_orders_lower_the_loss(update_order):
+    # G's L1 term falls and D's loss stays finite in either order
+    model = FAMILIES["cgan"](l1_weight=100.0, update_order=update_order)
+    model.compile(g_optimizer=keras.optimizers.Adam(3e-3), d_optimizer=keras.optimizers.Adam(1e-3))
+    L, ab = pairs(16)
+    history = model.fit(L, ab, batch_size=8, epochs=15, verbose=0).history
+    assert history["l1"][-1] < 0.7 * history["l1"][0], history["l1"]
+    assert np.all(np.isfinite(history["d_loss"]))
+    assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 30
+
+
+def test_simultaneous_step_runs_the_generator_once_and_d_once_on_the_fakes():
+    calls = {"generator": 0, "discriminator": 0}
+
+    def counting(network, name):
+        call = network.call
+
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return call(*args, **kwargs)
+
+        network.call = counted
+        return network
+
+    for order, expected in (("alternating", {"generator": 2, "discriminator": 3}),
+                            ("simultaneous", {"generator": 1, "discriminator": 2})):
+        calls.update(generator=0, discriminator=0)
+        model = kcolor.CGAN(counting(tiny_generator(), "generator"),
+                            counting(tiny_discriminator(), "discriminator"),
+                            l1_weight=1.0, update_order=order)
+        model.compile(run_eagerly=True)  # every call is a step's call, no tracing
+        model.train_on_batch(*pairs(4))
+        assert calls == expected, (order, calls)
 
 
 def test_families_share_one_train_step():
@@ -616,6 +660,9 @@ ROUND_TRIP = {
     "unconditional": lambda: kcolor.CGAN(
         tiny_image_generator(), tiny_discriminator(input_channels=1), conditional=False
     ),
+    "cgan-simultaneous": lambda: kcolor.CGAN(
+        tiny_generator(), tiny_discriminator(), l1_weight=100.0, update_order="simultaneous"
+    ),
 }
 
 
@@ -682,6 +729,13 @@ def test_bad_input_gives_clear_errors():
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), g_steps=1.5)
     with pytest.raises(ValueError, match="l1_weight"):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=float("nan"))
+    with pytest.raises(ValueError, match="update_order must be one of"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), update_order="pix2pix")
+    with pytest.raises(ValueError, match="d_steps=1 and g_steps=1.*g_steps=2"):
+        kcolor.CGAN(tiny_generator(), tiny_discriminator(), update_order="simultaneous",
+                    g_steps=2)
+    with pytest.raises(ValueError, match="d_steps=5"):  # WGAN's n_critic default
+        kcolor.WGAN(tiny_generator(), tiny_discriminator(), update_order="simultaneous")
     with pytest.raises(ValueError, match="adversarial_weight"):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), adversarial_weight=-1.0)
     with pytest.raises(ValueError, match="16x16.*8x8|8x8.*16x16"):

@@ -56,6 +56,14 @@ class AdversarialColorizer(ColorizerModel):
         l2_weight: weight of ``E (ab - G(L))^2`` (paper C).
         adversarial_weight: weight of the adversarial term (paper C's lambda_1).
         d_steps, g_steps: D and G updates per train step (WGAN's n_critic: 5).
+        update_order: ``"alternating"`` (default): D is updated, then G is
+            run again on the same batch and updated against the updated D.
+            ``"simultaneous"``: one G forward pass under two tapes; both
+            losses come from it (D's outputs on the fakes computed once)
+            and both optimisers apply their gradients, as the TensorFlow
+            pix2pix tutorial's ``train_step`` does. It saves one generator
+            forward pass and one discriminator pass per step; it needs
+            ``d_steps = g_steps = 1``.
         seed: seed of the step's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.Model`` arguments (``name``, ...).
 
@@ -76,12 +84,13 @@ class AdversarialColorizer(ColorizerModel):
 
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
-                 d_steps=1, g_steps=1, seed=None, **kwargs):
+                 d_steps=1, g_steps=1, update_order="alternating", seed=None, **kwargs):
         super().__init__(**kwargs)
         check_loss_options(
             conditional=conditional, steps={"d_steps": d_steps, "g_steps": g_steps},
             weights={"l1_weight": l1_weight, "l2_weight": l2_weight,
                      "adversarial_weight": adversarial_weight})
+        check_update_order(update_order, d_steps=d_steps, g_steps=g_steps)
         gan_inputs.check_options(generator, discriminator, conditional=conditional,
                                  noise=noise, noise_dim=noise_dim)
         self.generator, self.discriminator = generator, discriminator
@@ -89,6 +98,8 @@ class AdversarialColorizer(ColorizerModel):
         self.l1_weight, self.l2_weight = float(l1_weight), float(l2_weight)
         self.adversarial_weight = float(adversarial_weight)
         self.d_steps, self.g_steps, self.seed = int(d_steps), int(g_steps), seed
+        self.update_order = update_order
+        self._shared_fake = None  # set during a simultaneous step (see discriminate)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.noise_shape = gan_inputs.noise_shape(
             generator, discriminator, conditional=self.conditional, noise=noise,
@@ -99,6 +110,8 @@ class AdversarialColorizer(ColorizerModel):
     def train_step(self, data):
         """``d_steps`` discriminator updates, then ``g_steps`` generator updates."""
         x, y = gan_inputs.condition_and_target(data, self.conditional)  # (L, ab) or (None, x)
+        if self.update_order == "simultaneous":
+            return self.record(self.simultaneous_step(x, y))
 
         # 1. D: tell real pairs (x, y) from generated ones (x, G(x, z)).
         for _ in range(self.d_steps):
@@ -120,6 +133,30 @@ class AdversarialColorizer(ColorizerModel):
             self.g_optimizer.apply(grads, self.generator.trainable_variables)
 
         return self.record({**d_logs, **g_logs})
+
+    def simultaneous_step(self, x, y):
+        """``update_order="simultaneous"``: one G pass, two tapes, both updates.
+
+        Both losses see the same fakes and the same D (before its update);
+        D's outputs on the fakes are computed once and serve both losses.
+        Returns the step's logs.
+        """
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(self.generator_inputs(x, y), training=True)
+            self._shared_fake = {"fake": fake}
+            try:
+                d_logs = self.discriminator_loss(x, y, fake)
+                g_logs = self.generator_loss(x, y, fake)
+            finally:
+                self._shared_fake = None
+            d_loss = scaling.loss_to_differentiate(self.d_optimizer, d_logs["d_loss"])
+            g_loss = scaling.loss_to_differentiate(self.g_optimizer, g_logs["g_loss"])
+        g_grads = g_tape.gradient(g_loss, self.generator.trainable_variables)
+        d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_variables)
+        g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, g_grads)
+        self.g_optimizer.apply(g_grads, self.generator.trainable_variables)
+        d_logs.update(self.update_discriminator(d_grads, d_logs))
+        return {**d_logs, **g_logs}
 
     def test_step(self, data):
         """The same losses on held-out data, no updates."""
@@ -185,9 +222,20 @@ class AdversarialColorizer(ColorizerModel):
         return colours if x is None else ops.concatenate([x, ops.cast(colours, x.dtype)], -1)
 
     def discriminate(self, x, colours, training=True):
-        """D's outputs on ``discriminator_inputs(x, colours)``, in float32."""
+        """D's outputs on ``discriminator_inputs(x, colours)``, in float32.
+
+        In a simultaneous step, D's outputs on that step's fakes are computed
+        on the first call and returned again to the second loss (one D pass
+        on the fakes, as in pix2pix).
+        """
+        shared = self._shared_fake
+        if shared is not None and colours is shared["fake"] and "outputs" in shared:
+            return shared["outputs"]
         outputs = self.discriminator(self.discriminator_inputs(x, colours), training=training)
-        return keras.tree.map_structure(lambda t: ops.cast(t, "float32"), outputs)
+        outputs = keras.tree.map_structure(lambda t: ops.cast(t, "float32"), outputs)
+        if shared is not None and colours is shared["fake"]:
+            shared["outputs"] = outputs
+        return outputs
 
     def generator_inputs(self, x, y):
         """What G eats: L, ``concat(L, noise plane)``, ``[L, z]`` or ``z``."""
@@ -280,7 +328,7 @@ class AdversarialColorizer(ColorizerModel):
             conditional=self.conditional, noise=self.noise, noise_dim=self.noise_dim,
             l1_weight=self.l1_weight, l2_weight=self.l2_weight,
             adversarial_weight=self.adversarial_weight, d_steps=self.d_steps,
-            g_steps=self.g_steps, seed=self.seed)
+            g_steps=self.g_steps, update_order=self.update_order, seed=self.seed)
         return config
 
     @classmethod
@@ -333,6 +381,24 @@ def _takes_x_and_fake(method):
     return len(required) == 3  # self, x, fake
 
 
+UPDATE_ORDERS = ("alternating", "simultaneous")
+
+
+def check_update_order(update_order, *, d_steps, g_steps):
+    """Raises ``ValueError`` for an unknown ``update_order`` or one that cannot apply.
+
+    ``"simultaneous"`` takes both losses from one generator pass, so it
+    exists only for one D update and one G update per step.
+    """
+    if update_order not in UPDATE_ORDERS:
+        raise ValueError(f"update_order must be one of {UPDATE_ORDERS}, got {update_order!r}.")
+    if update_order == "simultaneous" and (d_steps != 1 or g_steps != 1):
+        raise ValueError(
+            f"update_order='simultaneous' computes both losses from one generator pass, so "
+            f"it needs d_steps=1 and g_steps=1 (got d_steps={d_steps}, g_steps={g_steps}; "
+            "WGAN's default is d_steps=5). Use update_order='alternating' for several updates.")
+
+
 def check_loss_options(*, conditional, weights, steps):
     """Raises ``ValueError`` for loss weights and step counts that cannot train.
 
@@ -354,4 +420,4 @@ def check_loss_options(*, conditional, weights, steps):
         )
 
 
-__all__ = ["AdversarialColorizer", "check_loss_options"]
+__all__ = ["AdversarialColorizer", "check_loss_options", "check_update_order", "UPDATE_ORDERS"]
