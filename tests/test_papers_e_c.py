@@ -25,7 +25,8 @@ def test_the_issue_names_are_registered_with_their_losses():
     assert set(NAMES_04 + NAMES_05) <= set(experiments.NAMES)
     losses = {n: experiments.config(n, "full").get("loss") for n in NAMES_04[:3]}
     assert losses == {"04_l2": "l2", "04_l2_dropout": "l2", "04_smooth_l1": "huber"}
-    assert experiments.config("04_l2_dropout", "full")["generator"]["dropout"] > 0
+    # Paper E, 4.2.7: a neuron is kept with p = 0.4, so Keras's rate is 0.6.
+    assert experiments.config("04_l2_dropout", "full")["generator"]["dropout"] == pytest.approx(0.6)
     assert experiments.config("04_l2", "full")["generator"]["dropout"] == 0
     for n, bins in (("04_ce10", 10), ("04_ce30", 30), ("04_ce50", 50)):
         cfg = experiments.config(n, "full")

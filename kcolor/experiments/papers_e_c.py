@@ -114,9 +114,9 @@ EXPERIMENTS = {
                       "paper E's nine-convolution CNN regressing ab with the L2 loss",
                       "E, sections 4.2.3-4.2.4 and Table 1 (L2)"),
     "04_l2_dropout": _paper_e({"model": "Colorizer", "loss": "l2"},
-                              "paper E's CNN with L2 and dropout 0.5 after every block (paper "
-                              "E does not state its rate; 0.5 is Srivastava et al.'s)",
-                              "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.5),
+                              "paper E's CNN with L2 and dropout after every block, rate 0.6 "
+                              "(paper E keeps a neuron active with probability p = 0.4)",
+                              "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.6),
     "04_smooth_l1": _paper_e({"model": "Colorizer", "loss": "huber"},
                              "paper E's CNN regressing ab with the smooth L1 (Huber) loss",
                              "E, section 4.2.4 and Table 1 (Smooth L1)"),
