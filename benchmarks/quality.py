@@ -3,6 +3,7 @@
     python benchmarks/quality.py 03_unet_l2 03_cgan [--npz ../shared/data/cifar10_dev.npz]
                                  [--profile quick] [--out build/quality]
     python benchmarks/quality.py 01_koo_baseline 02_koo_dcgan_saturating ...  # paper A
+    python benchmarks/quality.py 03_unet_l2 03_cgan --npz DEV.npz --val 2000 --seeds 0 1 2
 
 Experiments of one run share a colour space (paper A's are YUV, scored
 through Lab). A ``warm_start`` experiment must come after the one it starts
@@ -15,6 +16,17 @@ on its ``x_test`` with the grey and truth reference rows, as the notebooks do.
 The table gives each model's training wall time, and the claims of paper B
 that notebook 03 asserts are checked and printed. ``--out`` also gets a
 comparison grid (``compare.png``) and the table (``table.md``).
+
+``--val N`` holds out N of the file's *training* photos (a fixed draw, the
+same for every seed) as the test set and trains on the rest: tune settings
+there, and keep ``x_test`` for the numbers you report. ``--seeds`` trains
+and scores every experiment once per seed, and then prints each model's
+mean and spread (max - min) over the seeds: a difference between two models
+smaller than their spread is not a finding.
+
+Every run trains from scratch (``retrain=True``), with its checkpoints in
+``--out/models`` (``KCOLOR_MODELS`` when set), so that a finished run with
+other data or settings is never reused.
 
 Results on the development subset are development figures: say so when you
 report them. The project never needs the file.
@@ -35,14 +47,18 @@ def main(argv=None):
     parser.add_argument("--npz", help="uint8 arrays x_train, x_test (e.g. cifar10_dev.npz)")
     parser.add_argument("--profile", default=os.environ.get("KCOLOR_PROFILE", "quick"))
     parser.add_argument("--out", default="build/quality")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="seeds to train and score with (default 0); with more than "
+                             "one, a mean and spread table follows")
+    parser.add_argument("--val", type=int, default=0, metavar="N",
+                        help="score on N photos held out of the npz's x_train (tuning), "
+                             "not on x_test (reporting)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME:KEY=VALUE",
                         help="override a setting of one experiment, e.g. "
                              "03_cgan:gan.l1_weight=50 or 03_cgan:epochs=8 (repeatable)")
     args = parser.parse_args(argv)
 
     import kcolor
-    from kcolor.backend import keras
 
     kcolor.experiments.check_profile(args.profile)
     overrides = {}
@@ -59,37 +75,82 @@ def main(argv=None):
             node[leaf] = value  # a plain string
     for name in args.names:
         kcolor.experiments.config(name, args.profile, overrides.get(name))  # fail fast
+    if args.val and not args.npz:
+        parser.error("--val carves its photos from --npz's x_train: give --npz")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("KCOLOR_MODELS", str(out / "models"))
+    npz, data = args.npz, (f"{Path(args.npz).name} test" if args.npz else "test split")
+    if args.val:
+        npz = validation_split(args.npz, args.val, out / "validation_split.npz")
+        data = f"{args.val} photos held out of {Path(args.npz).name} train"
 
+    tables = {}
+    for seed in args.seeds:
+        print(f"\n=== seed {seed} ===", flush=True)
+        tables[seed] = run(args.names, args.profile, npz, seed, overrides, data,
+                           out / (f"seed{seed}" if len(args.seeds) > 1 else ""))
+    if len(args.seeds) > 1:
+        summary = spread_table(tables)
+        print(f"\nover seeds {args.seeds} (mean, spread = max - min):\n{summary}")
+        (out / "spread.md").write_text(summary + "\n")
+        print(f"wrote {out / 'spread.md'}")
+    return 0
+
+
+def validation_split(npz, n, path):
+    """Writes an npz whose ``x_test`` is ``n`` photos drawn from ``npz``'s ``x_train``.
+
+    The draw is fixed (seed 0), so every seed and every setting tunes on the
+    same held-out photos; they are not in the new ``x_train``.
+    """
+    import numpy as np
+
+    with np.load(npz) as arrays:
+        x_train = arrays["x_train"]
+    if not 0 < n < len(x_train):
+        raise SystemExit(f"--val {n}: choose between 1 and {len(x_train) - 1} "
+                         f"({npz} has {len(x_train)} training photos)")
+    order = np.random.default_rng(0).permutation(len(x_train))
+    np.savez(path, x_train=x_train[order[n:]], x_test=x_train[order[:n]])
+    return path
+
+
+def run(names, profile, npz, seed, overrides, data, out):
+    """Trains and scores ``names`` with one seed; prints and writes the table."""
+    import kcolor
+    from kcolor.backend import keras
+
+    out.mkdir(parents=True, exist_ok=True)
     models, extra, test = {}, {}, None
-    for name in args.names:
-        keras.utils.set_random_seed(args.seed)
+    for name in names:
+        keras.utils.set_random_seed(seed)
         changes = overrides.get(name)
-        train, test = kcolor.experiments.datasets(name, args.profile, npz=args.npz,
-                                                  seed=args.seed, overrides=changes)
-        start_from = kcolor.experiments.config(name, args.profile, changes).get("warm_start")
-        model = kcolor.experiments.build(name, args.profile, seed=args.seed, overrides=changes,
+        train, test = kcolor.experiments.datasets(name, profile, npz=npz, seed=seed,
+                                                  overrides=changes)
+        start_from = kcolor.experiments.config(name, profile, changes).get("warm_start")
+        model = kcolor.experiments.build(name, profile, seed=seed, overrides=changes,
                                          warm_start=models.get(start_from))
-        print(kcolor.experiments.describe(name, args.profile), "Overrides:", changes, flush=True)
+        print(kcolor.experiments.describe(name, profile), "Overrides:", changes, flush=True)
         if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
-            kcolor.experiments.fit_bins(model, train, name, args.profile, changes)
-        history = kcolor.experiments.fit(model, train, name, args.profile, overrides=changes)
+            kcolor.experiments.fit_bins(model, train, name, profile, changes)
+        history = kcolor.experiments.fit(model, train, name, profile, overrides=changes,
+                                         retrain=True)
         print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
         models[name] = model
         extra[name] = {"train_s": round(history.wall_time)}
         if history.steps:  # images per second of training (notebook 07's column)
-            batch = kcolor.experiments.config(name, args.profile, changes)["batch_size"]
+            batch = kcolor.experiments.config(name, profile, changes)["batch_size"]
             extra[name].update(steps=history.steps,
                                **{"img/s": round(history.steps * batch / history.wall_time)})
 
-    data = f"{Path(args.npz).name} test" if args.npz else "test split"
-    cfg = kcolor.experiments.config(args.names[0], args.profile)
+    cfg = kcolor.experiments.config(names[0], profile)
     # Paper E's Table 2: bin accuracy at the bin counts of the uniform-bin classifiers.
     bins = sorted({m.bins.n for m in models.values()
                    if isinstance(getattr(m, "bins", None), kcolor.quantize.UniformBins)})
     table = kcolor.tables.results_table(
-        models, test, profile=args.profile, data=f"{data}, {cfg['image_size']} px", extra=extra,
+        models, test, profile=profile, data=f"{data}, {cfg['image_size']} px, seed {seed}",
+        extra=extra,
         bins=bins or None, color_space=cfg["color_space"],  # paper A: (Y, UV) through Lab
         columns=["mae_ab", "mae_rgb", "euclid_ab", "acc@2%", "acc@5%", "psnr", "ssim",
                  "colorfulness", *(f"bin_acc@{n}" for n in bins), "train_s", "steps", "img/s"])
@@ -107,7 +168,43 @@ def main(argv=None):
     fig = kcolor.plot.compare(test, model=models, n=8, color_space=cfg["color_space"])
     fig.savefig(out / "compare.png", dpi=90, bbox_inches="tight")
     print(f"wrote {out / 'table.md'} and {out / 'compare.png'}")
-    return 0
+    return table
+
+
+SPREAD_COLUMNS = ("acc@2%", "acc@5%", "mae_ab", "euclid_ab", "colour x truth", "train_s")
+
+
+def spread_table(tables):
+    """A markdown table: each row's mean, min and max over the seeds' tables."""
+    import numpy as np
+
+    first = next(iter(tables.values())).rows
+    columns = [c for c in SPREAD_COLUMNS
+               if c == "colour x truth" or any(c in row for row in first.values())]
+    lines = ["| row | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
+    for name in first:
+        cells = []
+        for column in columns:
+            values = [relative(t.rows, name) if column == "colour x truth"
+                      else t.rows[name].get(column) for t in tables.values()]
+            values = np.array([v for v in values if v is not None], float)
+            if not len(values):
+                cells.append("")
+                continue
+            scale = 100 if column.startswith("acc@") else 1
+            digits = 0 if column == "train_s" else 2
+            low, mean, high = scale * values.min(), scale * values.mean(), scale * values.max()
+            cells.append(f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("mean [min, max] over the seeds; acc@ in %; colour x truth: colourfulness "
+                 "over the truth row's, per seed.")
+    return "\n".join(lines)
+
+
+def relative(rows, name):
+    """``name``'s colourfulness as a multiple of the truth row's."""
+    return rows[name]["colorfulness"] / rows["truth"]["colorfulness"]
 
 
 if __name__ == "__main__":
