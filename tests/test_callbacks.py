@@ -90,6 +90,33 @@ def test_gradient_norm_logger_plot():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 0.1, 1e-5])
 
 
+# --- ScoreTrace --------------------------------------------------------------------
+
+
+def test_score_trace_scores_the_start_and_every_epoch_as_kcolor_metrics_does():
+    model = tiny_cgan()
+    model.compile()
+    L, ab = pairs()
+    trace = kcolor.callbacks.ScoreTrace(L, ab, every=2)
+    start = kcolor.metrics.score(L, model.predict(L, verbose=0), ab)
+    model.fit(L, ab, batch_size=4, epochs=3, verbose=0, callbacks=[trace])
+    assert [t["epoch"] for t in trace.trace] == [0, 2, 3]  # the last epoch always
+    assert [t["step"] for t in trace.trace] == [0, 4, 6]
+    assert trace.trace[0]["acc@5%"] == pytest.approx(start["acc@5%"])
+    end = kcolor.metrics.score(L, model.predict(L, verbose=0), ab)
+    for key in ("acc@5%", "colorfulness", "colorfulness_true"):
+        assert trace.trace[-1][key] == pytest.approx(end[key], rel=1e-5, abs=1e-6), key
+    assert trace.trace[-1]["acc@5%"] != trace.trace[0]["acc@5%"]  # training moved it
+
+
+def test_score_trace_rejects_arrays_of_the_wrong_shape():
+    L, ab = pairs()
+    with pytest.raises(ValueError, match=r"\(N, H, W, 2\)"):
+        kcolor.callbacks.ScoreTrace(L, ab[..., :1])
+    with pytest.raises(ValueError, match="every"):
+        kcolor.callbacks.ScoreTrace(L, ab, every=0)
+
+
 # --- ImageGrid and TensorBoard ----------------------------------------------------
 
 

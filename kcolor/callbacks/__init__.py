@@ -11,6 +11,8 @@
   (equal-time comparisons, notebook 07).
 * ``SampleSnapshots`` keeps an unconditional generator's samples of fixed
   noise after every epoch (notebook 06; ``kcolor.plot.snapshots`` draws them).
+* ``ScoreTrace`` scores a colorizer on fixed held-out photos before training
+  and after every epoch (notebook 03's accuracy-against-colour path).
 
 The adversarial step's other logs (``d_loss``, ``g_loss``, ``d_real_acc``,
 ``d_fake_acc``, ...) are ordinary Keras logs, so the standard
@@ -33,6 +35,7 @@ from kcolor.callbacks.gradient_norms import GradientNormLogger
 from kcolor.callbacks.image_grid import ImageGrid, grid_rows
 from kcolor.callbacks.nan_guard import NaNGuard, TrainingDivergedError
 from kcolor.callbacks.sample_snapshots import SampleSnapshots
+from kcolor.callbacks.score_trace import ScoreTrace
 from kcolor.callbacks.time_budget import TimeBudget
 
 
@@ -47,4 +50,4 @@ def __getattr__(name):
 
 
 __all__ = ["GradientNormLogger", "ImageGrid", "grid_rows", "BackupAndRestore", "NaNGuard",
-           "TimeBudget", "SampleSnapshots", "TrainingDivergedError"]
+           "TimeBudget", "SampleSnapshots", "ScoreTrace", "TrainingDivergedError"]
