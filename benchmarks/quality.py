@@ -4,6 +4,7 @@
                                  [--profile quick] [--out build/quality]
     python benchmarks/quality.py 01_koo_baseline 02_koo_dcgan_saturating ...  # paper A
     python benchmarks/quality.py 03_unet_l2 03_cgan --npz DEV.npz --val 2000 --seeds 0 1 2
+    python benchmarks/quality.py 03_unet_l2 03_cgan 03_cgan@sim --set 03_cgan@sim:gan.update_order=simultaneous ...
 
 Experiments of one run share a colour space (paper A's are YUV, scored
 through Lab). A ``warm_start`` experiment must come after the one it starts
@@ -24,9 +25,14 @@ and scores every experiment once per seed, and then prints each model's
 mean and spread (max - min) over the seeds: a difference between two models
 smaller than their spread is not a finding.
 
+``NAME@LABEL`` trains another variant of experiment ``NAME`` in the same run,
+as the row ``LABEL`` (its ``--set`` options are given as ``NAME@LABEL:KEY=VALUE``);
+every variant warm-starts from the same trained model, so a lever is measured
+against the same start.
+
 Every run trains from scratch (``retrain=True``), with its checkpoints in
-``--out/models`` (``KCOLOR_MODELS`` when set), so that a finished run with
-other data or settings is never reused.
+``--out/models/LABEL`` (under ``KCOLOR_MODELS`` when set), so that a
+finished run with other data or settings is never reused.
 
 Results on the development subset are development figures: say so when you
 report them. The project never needs the file.
@@ -43,7 +49,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="+", help="experiment names (kcolor.experiments.NAMES)")
+    parser.add_argument("names", nargs="+",
+                        help="experiment names (kcolor.experiments.NAMES), or NAME@LABEL for "
+                             "another variant of NAME")
     parser.add_argument("--npz", help="uint8 arrays x_train, x_test (e.g. cifar10_dev.npz)")
     parser.add_argument("--profile", default=os.environ.get("KCOLOR_PROFILE", "quick"))
     parser.add_argument("--out", default="build/quality")
@@ -54,7 +62,7 @@ def main(argv=None):
                         help="score on N photos held out of the npz's x_train (tuning), "
                              "not on x_test (reporting)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME:KEY=VALUE",
-                        help="override a setting of one experiment, e.g. "
+                        help="override a setting of one experiment (or NAME@LABEL), e.g. "
                              "03_cgan:gan.l1_weight=50 or 03_cgan:epochs=8 (repeatable)")
     args = parser.parse_args(argv)
 
@@ -73,13 +81,17 @@ def main(argv=None):
             node[leaf] = json.loads(value)  # numbers, true/false/null, lists
         except json.JSONDecodeError:
             node[leaf] = value  # a plain string
+    if len(set(args.names)) != len(args.names):
+        parser.error("each name once; NAME@LABEL trains another variant of NAME")
+    for unknown in set(overrides) - set(args.names):
+        parser.error(f"--set {unknown}:...: {unknown} is not among the names to train")
     for name in args.names:
-        kcolor.experiments.config(name, args.profile, overrides.get(name))  # fail fast
+        kcolor.experiments.config(experiment(name), args.profile, overrides.get(name))
     if args.val and not args.npz:
         parser.error("--val carves its photos from --npz's x_train: give --npz")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("KCOLOR_MODELS", str(out / "models"))
+    os.environ.setdefault("KCOLOR_MODELS", str(out.resolve() / "models"))
     npz, data = args.npz, (f"{Path(args.npz).name} test" if args.npz else "test split")
     if args.val:
         npz = validation_split(args.npz, args.val, out / "validation_split.npz")
@@ -96,6 +108,11 @@ def main(argv=None):
         (out / "spread.md").write_text(summary + "\n")
         print(f"wrote {out / 'spread.md'}")
     return 0
+
+
+def experiment(label):
+    """The experiment of a name or ``NAME@LABEL``."""
+    return label.partition("@")[0]
 
 
 def validation_split(npz, n, path):
@@ -122,29 +139,38 @@ def run(names, profile, npz, seed, overrides, data, out):
     from kcolor.backend import keras
 
     out.mkdir(parents=True, exist_ok=True)
+    models_root = os.environ["KCOLOR_MODELS"]
     models, extra, test = {}, {}, None
-    for name in names:
+    for label in names:
         keras.utils.set_random_seed(seed)
-        changes = overrides.get(name)
+        name, changes = experiment(label), overrides.get(label)
         train, test = kcolor.experiments.datasets(name, profile, npz=npz, seed=seed,
                                                   overrides=changes)
         start_from = kcolor.experiments.config(name, profile, changes).get("warm_start")
+        if start_from and start_from not in models:
+            raise SystemExit(f"{label} warm-starts from {start_from}: put {start_from} "
+                             "before it among the names")
         model = kcolor.experiments.build(name, profile, seed=seed, overrides=changes,
                                          warm_start=models.get(start_from))
         print(kcolor.experiments.describe(name, profile), "Overrides:", changes, flush=True)
         if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
             kcolor.experiments.fit_bins(model, train, name, profile, changes)
-        history = kcolor.experiments.fit(model, train, name, profile, overrides=changes,
-                                         retrain=True)
-        print(f"{name}: trained in {history.wall_time:.0f} s", flush=True)
-        models[name] = model
-        extra[name] = {"train_s": round(history.wall_time)}
+        # Each variant its own checkpoints, in a folder named after its label.
+        os.environ["KCOLOR_MODELS"] = str(Path(models_root) / label)
+        try:
+            history = kcolor.experiments.fit(model, train, name, profile, overrides=changes,
+                                             retrain=True)
+        finally:
+            os.environ["KCOLOR_MODELS"] = models_root
+        print(f"{label}: trained in {history.wall_time:.0f} s", flush=True)
+        models[label] = model
+        extra[label] = {"train_s": round(history.wall_time)}
         if history.steps:  # images per second of training (notebook 07's column)
             batch = kcolor.experiments.config(name, profile, changes)["batch_size"]
-            extra[name].update(steps=history.steps,
+            extra[label].update(steps=history.steps,
                                **{"img/s": round(history.steps * batch / history.wall_time)})
 
-    cfg = kcolor.experiments.config(names[0], profile)
+    cfg = kcolor.experiments.config(experiment(names[0]), profile)
     # Paper E's Table 2: bin accuracy at the bin counts of the uniform-bin classifiers.
     bins = sorted({m.bins.n for m in models.values()
                    if isinstance(getattr(m, "bins", None), kcolor.quantize.UniformBins)})

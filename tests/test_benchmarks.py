@@ -46,3 +46,8 @@ def test_spread_table_gives_each_rows_mean_min_and_max_over_seeds(quality):
     cgan = next(line for line in text.splitlines() if line.startswith("| cgan"))
     assert "58.00 [56.00, 60.00]" in cgan  # acc@5% in %
     assert "0.85 [0.80, 0.90]" in cgan  # colourfulness over truth's, per seed
+
+
+def test_a_labelled_variant_names_its_experiment(quality):
+    assert quality.experiment("03_cgan@simultaneous") == "03_cgan"
+    assert quality.experiment("03_unet_l2") == "03_unet_l2"

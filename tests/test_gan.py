@@ -175,6 +175,36 @@ def test_both_update_orders_lower_the_loss(update_order):
     assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 30
 
 
+def test_a_generator_optimiser_with_ema_leaves_g_holding_its_moving_average():
+    class Average(keras.callbacks.Callback):  # the average, step by step, by hand
+        average = None
+
+        def on_train_batch_end(self, batch, logs=None):
+            weights = [w.numpy() for w in self.model.generator.trainable_variables]
+            self.average = weights if self.average is None else [
+                0.8 * a + 0.2 * w for a, w in zip(self.average, weights)]
+            self.last = weights
+
+    L, ab = pairs(16)
+    model = FAMILIES["cgan"](l1_weight=10.0)
+    model.compile(g_optimizer=keras.optimizers.Adam(3e-3, use_ema=True, ema_momentum=0.8),
+                  d_optimizer=keras.optimizers.Adam(1e-3))
+    average = Average()
+    model.fit(L, ab, batch_size=4, epochs=2, verbose=0, shuffle=False, callbacks=[average])
+    held = [w.numpy() for w in model.generator.trainable_variables]
+    assert all(np.allclose(h, a, atol=1e-6) for h, a in zip(held, average.average))
+    assert not all(np.allclose(h, w, atol=1e-6) for h, w in zip(held, average.last))
+    assert model.use_generator_average()  # idempotent: the average again
+
+    plain = FAMILIES["cgan"](l1_weight=10.0)
+    plain.compile()
+    last = Average()
+    plain.fit(L, ab, batch_size=4, epochs=1, verbose=0, callbacks=[last])
+    assert not plain.use_generator_average()  # no EMA: the last weights stay
+    assert all(np.array_equal(w.numpy(), x)
+               for w, x in zip(plain.generator.trainable_variables, last.last))
+
+
 def test_simultaneous_step_runs_the_generator_once_and_d_once_on_the_fakes():
     calls = {"generator": 0, "discriminator": 0}
 

@@ -158,6 +158,31 @@ class AdversarialColorizer(ColorizerModel):
         d_logs.update(self.update_discriminator(d_grads, d_logs))
         return {**d_logs, **g_logs}
 
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``; then ``use_generator_average()``.
+
+        Give the generator's optimiser ``use_ema=True`` (and ``ema_momentum``)
+        to evaluate, save and colour with a moving average of G's weights
+        instead of its last ones, as GANs since ProGAN do: it smooths the
+        step-to-step wobble of the adversarial game.
+        """
+        history = super().fit(*args, **kwargs)
+        self.use_generator_average()
+        return history
+
+    def use_generator_average(self):
+        """Copies the moving average of G's weights into G, when ``g_optimizer`` keeps one.
+
+        Without ``use_ema`` on the generator's optimiser nothing changes.
+        Returns whether the weights were replaced.
+        """
+        optimizer = getattr(self, "g_optimizer", None)
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # a loss-scale wrapper
+        if optimizer is None or not optimizer.use_ema or not optimizer.built:
+            return False
+        optimizer.finalize_variable_values(self.generator.trainable_variables)
+        return True
+
     def test_step(self, data):
         """The same losses on held-out data, no updates."""
         x, y = gan_inputs.condition_and_target(data, self.conditional)

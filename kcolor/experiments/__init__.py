@@ -341,6 +341,8 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
         callbacks.append(budget)
     if done is not None:
         state = checkpoints.restore(model, folder)
+        if hasattr(model, "use_generator_average"):  # as fit left it (use_ema)
+            model.use_generator_average()
         history = checkpoints.history_from(model, state)
         print(f"{name} ({profile}): reused the finished run in {folder} ({state['step']} steps, "
               f"{history.wall_time:.0f} s of training); pass retrain=True (RETRAIN = True) "

@@ -123,3 +123,17 @@ EXPERIMENTS = {
                  "one rule for every size (see kcolor.models.unet).",
     },
 }
+
+# Notebook 03's frontier: the same U-Net and settings, trained with L1. L2's
+# answer is the conditional mean of the colours, L1's their median, which a
+# threshold metric such as acc@eps rewards.
+EXPERIMENTS["03_unet_l1"] = {
+    **EXPERIMENTS["03_unet_l2"],
+    "cite": "B, section 3.1 (the U-Net) with the L1 distance of its eq. 6; notebook 03's "
+            "frontier plot",
+    "what": "paper B's U-Net trained to regress ab with the L1 loss (the median colour, "
+            "where L2 gives the mean)",
+    "loss": "l1",
+    "notes": "Not a row of paper B's Table 1: a point of notebook 03's accuracy-against-"
+             "colourfulness plot. Every setting but the loss is 03_unet_l2's.",
+}
