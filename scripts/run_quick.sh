@@ -8,6 +8,15 @@
 #
 #   bash scripts/run_quick.sh [NOTEBOOKS...]        # default: every notebook
 #   KCOLOR_DEV_NPZ=../shared/data/cifar10_dev.npz bash scripts/run_quick.sh
+#   QUICK_RERUN=1 bash scripts/run_quick.sh notebooks/03_unet_vs_cgan.ipynb notebooks/08_*.ipynb
+#
+# QUICK_RERUN=1 runs only the notebooks named again, after a change to them:
+# the other notebooks' executed copies and the models folder stay, so 02 and
+# 08 still find 01's and 03's models, and each named notebook's own models and
+# checkpoints (the experiments named after its number, e.g. 03_*) are deleted
+# first, so it trains afresh with the current settings. The page is rebuilt
+# from all the executed copies. Keep the data (KCOLOR_DEV_NPZ) and label the
+# same as the full run's.
 #
 # KCOLOR_DEV_NPZ (optional): a CIFAR-10 .npz (uint8 x_train / x_test) used
 # instead of tensorflow-datasets, offline. Notebook 06 then trains on the
@@ -22,7 +31,22 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=2 KCOLOR_PROFILE=quick
 out=${QUICK_OUT:-build/quick}
-rm -rf "$out" docs/quick
+if [ "${QUICK_RERUN:-0}" = 1 ]; then
+  if [ $# = 0 ]; then
+    echo "QUICK_RERUN=1: name the notebooks to run again" >&2
+    exit 2
+  fi
+  for nb in "$@"; do
+    number=$(basename "$nb" | cut -c1-2)
+    case "$number" in
+      [0-9][0-9]) rm -rf "$out/models/${number}_"* "$out/models/checkpoints/${number}_"* ;;
+      *) echo "QUICK_RERUN=1: $nb is not a numbered notebook" >&2; exit 2 ;;
+    esac
+  done
+  rm -rf docs/quick
+else
+  rm -rf "$out" docs/quick
+fi
 mkdir -p "$out/models"
 export KCOLOR_MODELS=$PWD/$out/models
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo "?")

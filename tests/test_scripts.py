@@ -166,3 +166,25 @@ def test_parallel_units_keep_each_notebook_pair_together_and_start_notebooks_fir
         "notebooks/01_koo_baseline.ipynb::Cell 0", "notebooks/01_koo_baseline.ipynb::Cell 1",
         "notebooks/02_koo_dcgan.ipynb::Cell 0", "notebooks/05_x.ipynb::Cell 0",
         "tests/test_b.py::t1", "tests/test_b.py::t2", "tests/test_a.py::t1"]
+
+
+def test_run_quick_sh_rerun_runs_only_the_named_notebooks_and_deletes_only_their_runs(repo):
+    models = repo / "build" / "quick" / "models"
+    (models / "checkpoints" / "03_cgan_quick").mkdir(parents=True)
+    (models / "checkpoints" / "01_koo_baseline_quick").mkdir(parents=True)
+    for name in ("01_koo_baseline_quick.keras", "03_cgan_quick.keras"):
+        (models / name).write_text("model")
+    kept = repo / "build" / "quick" / "notebooks" / "01_koo_baseline.ipynb"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("{}")
+    calls = _run(repo, "run_quick.sh", "notebooks/03_unet_vs_cgan.ipynb", QUICK_RERUN="1")
+    assert [c["args"][-1] for c in calls[:-1]] == ["notebooks/03_unet_vs_cgan.ipynb"]
+    assert calls[-1]["args"][0] == "scripts/build_index.py"
+    assert not (models / "03_cgan_quick.keras").exists()
+    assert not (models / "checkpoints" / "03_cgan_quick").exists()
+    assert (models / "01_koo_baseline_quick.keras").exists()  # 02 still finds 01's model
+    assert (models / "checkpoints" / "01_koo_baseline_quick").exists() and kept.exists()
+    done = subprocess.run(["bash", "scripts/run_quick.sh"], cwd=repo, capture_output=True,
+                          text=True, env=dict(os.environ, QUICK_RERUN="1",
+                                              RECORD=str(repo / "record.jsonl")))
+    assert done.returncode == 2 and "name the notebooks" in done.stderr
