@@ -184,11 +184,10 @@ def run(names, profile, npz, seed, overrides, data, out):
     total = sum(e["train_s"] for e in extra.values())
     print(f"\ntotal training wall time: {total} s ({total / 60:.1f} min)")
     rows = table.rows
-    truth = rows["truth"]["colorfulness"]
     for name, row in rows.items():
         if name in ("grey", "truth"):
             continue
-        print(f"{name}: colourfulness {row['colorfulness'] / truth:.2f} x truth; "
+        print(f"{name}: colourfulness {relative(rows, name):.2f} x truth; "
               f"acc@5% {100 * row['acc@5%']:.1f}% vs grey {100 * rows['grey']['acc@5%']:.1f}%")
     (out / "table.md").write_text(str(table) + f"\n\ntotal training wall time: {total} s\n")
     fig = kcolor.plot.compare(test, model=models, n=8, color_space=cfg["color_space"])
