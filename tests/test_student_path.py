@@ -291,6 +291,53 @@ def test_a_run_killed_mid_epoch_resumes_to_the_uninterrupted_weights(tmp_path, m
     assert counter.seen == 12
 
 
+def test_a_run_label_gets_its_own_folder_and_is_checked(tmp_path):
+    base = runs.run_folder(tmp_path, "07_cgan_l1_patch", "quick")
+    seed1 = runs.run_folder(tmp_path, "07_cgan_l1_patch", "quick", run="seed1")
+    assert seed1 == base.with_name("07_cgan_l1_patch_quick@seed1")
+    tuned = runs.run_folder(tmp_path, "07_cgan_l1_patch", "quick", TINY, run="seed-2_b")
+    assert tuned.name == f"07_cgan_l1_patch_quick_{runs.overrides_key(TINY)}@seed-2_b"
+    for bad in ("", "seed 1", "../seed1", "a/b", "seed1@x", "x" * 33, "seed1-previous", 1):
+        with pytest.raises(ValueError, match="run must be a short label"):
+            runs.run_folder(tmp_path, "07_cgan_l1_patch", "quick", run=bad)
+    with pytest.raises(ValueError, match="run must be a short label"):  # before any training
+        experiments.fit(None, None, "03_unet_l2", "smoke", run="seed 1")
+
+
+@pytest.mark.slow
+def test_runs_of_two_seeds_keep_their_own_checkpoints_resume_and_are_reused(models, capsys):
+    """Notebook 07's seeds: each run label its own folder; none moves another aside."""
+    name = "03_unet_l2"
+    train, first = _session(seed=0)
+    whole = experiments.fit(first, train, name, "smoke", overrides=TINY, verbose=0, run="seed0")
+    train, second = _session(seed=1)
+    with pytest.raises(KeyboardInterrupt):  # seed 1 is cut off in epoch 2 (a disconnect)
+        experiments.fit(second, train, name, "smoke", overrides=TINY, verbose=0, run="seed1",
+                        callbacks=[Interrupt(6)])
+    folders = [runs.run_folder(models, name, "smoke", TINY, run=f"seed{s}") for s in (0, 1)]
+    assert sorted(p.name for p in (models / "checkpoints").iterdir()) == [
+        f.name for f in folders]  # no "-previous": seed 1 did not move seed 0 aside
+    assert "started from other weights" not in capsys.readouterr().out
+    assert checkpoints.finished(folders[0], TINY["epochs"]) is not None
+    assert checkpoints.finished(folders[1], TINY["epochs"]) is None
+
+    train, second = _session(seed=1)  # a new kernel: seed 1 resumes its own checkpoints
+    counter = Interrupt(10**9)
+    experiments.fit(second, train, name, "smoke", overrides=TINY, run="seed1",
+                    callbacks=[counter])
+    assert "Resuming from" in capsys.readouterr().out and counter.seen == 8
+    train, again = _session(seed=0)  # and seed 0's finished run is reused, not trained
+    reused = experiments.fit(again, train, name, "smoke", overrides=TINY, verbose=0,
+                             run="seed0", callbacks=[Interrupt(1)])  # would raise on a batch
+    out = capsys.readouterr().out
+    assert "reused the finished run" in out and str(folders[0]) in out
+    assert reused.history == whole.history
+    for a, b in zip(first.weights, again.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not all(np.array_equal(a.numpy(), b.numpy())  # seed 1's own weights
+                   for a, b in zip(again.weights, second.weights))
+
+
 @pytest.mark.slow
 def test_a_killed_gan_resumes_to_the_uninterrupted_weights(tmp_path, monkeypatch):
     """Both optimisers, the noise generator's state and the data stream carry over."""

@@ -252,7 +252,7 @@ def datasets(name, profile="smoke", *, npz=None, data_dir=None, image_size=None,
 
 
 def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrides=None,
-        retrain=False, resume=True, **kwargs):
+        retrain=False, resume=True, run=None, **kwargs):
     """Trains ``model`` for the experiment's epochs and steps, resumably: one line per epoch.
 
     Training goes through ``kcolor.checkpoints.fit``: the whole training
@@ -260,9 +260,10 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
     a whole split, every 1000 batches: Places365 takes hours an epoch) in
     ``models_folder() / "checkpoints" / f"{name}_{profile}"`` (with a short
     hash of ``overrides`` appended when there are any, so that a run with
-    other settings never resumes this one), and the NaN guard
-    (``kcolor.callbacks.NaNGuard``) stops a diverging run with a clear
-    message. So:
+    other settings never resumes this one, and ``@{run}`` when ``run``
+    labels one of several runs; see ``kcolor.experiments.runs.run_folder``),
+    and the NaN guard (``kcolor.callbacks.NaNGuard``) stops a diverging run
+    with a clear message. So:
 
     * re-running after the kernel died (a Colab disconnect) continues from
       the last epoch's checkpoint: the same weights and optimiser states,
@@ -273,7 +274,10 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
       ``retrain=True`` deletes the run's checkpoints and trains again;
     * a model that starts from other weights than the run in the folder
       (another seed, image size or warm start) trains from the start; the
-      other run's checkpoints are moved to ``...-previous``.
+      other run's checkpoints are moved to ``...-previous``. To keep runs of
+      several seeds, give each its own ``run`` label (``run="seed1"``): each
+      then has its own folder, resumes its own checkpoints and is reused
+      once finished.
 
     A config with ``time_budget_s`` stops after that many seconds
     (``kcolor.callbacks.TimeBudget``; equal wall time per model). Resumed,
@@ -294,6 +298,11 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
         resume: checkpoint and resume (default); False trains without
             checkpoints, from the model's weights, as a plain ``model.fit``
             (NaN guard on).
+        run: None (default), or a label for one of several runs of this
+            experiment, e.g. ``f"seed{seed}"``: 1 to 32 letters, digits,
+            ``-`` and ``_`` (ValueError otherwise), appended to the
+            checkpoint folder's name, so that the runs of several seeds keep
+            their own checkpoints and each resumes after a disconnect.
         **kwargs: passed to ``model.fit`` (``validation_data``, ...), except
             ``save_freq``, which goes to the checkpoints (default: ``"epoch"``
             where the profile counts ``steps_per_epoch``, else 1000).
@@ -318,11 +327,12 @@ def fit(model, train, name, profile="smoke", *, callbacks=(), verbose=2, overrid
     from kcolor.experiments import runs
 
     cfg = config(name, profile, overrides)
+    runs.check_run(run)
     callbacks = list(callbacks)
     # Epoch ends resume the stream of repeating data exactly (see
     # kcolor.checkpoints.fit); whole-split epochs can be too long to wait for.
     save_freq = kwargs.pop("save_freq", "epoch" if cfg["steps_per_epoch"] else 1000)
-    folder = runs.run_folder(models_folder(), name, profile, overrides) if resume else None
+    folder = runs.run_folder(models_folder(), name, profile, overrides, run) if resume else None
     if folder is not None:
         if retrain and folder.exists():
             shutil.rmtree(folder)

@@ -1,7 +1,8 @@
 """The machinery of ``experiments.fit``, ``save`` and ``trained``: runs that survive.
 
 * ``run_folder``: where an experiment's checkpoints go, one folder per
-  experiment, profile and set of overrides.
+  experiment, profile and set of overrides (and run label, for several runs
+  of one experiment: one per seed).
 * ``claim``: makes sure the checkpoints in that folder belong to the model
   being trained (the same starting weights), and moves another run's aside.
 * ``prepare``: what a notebook does between ``build`` and ``fit`` (paper A's
@@ -14,6 +15,7 @@
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -33,15 +35,58 @@ def overrides_key(overrides):
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-def run_folder(models, name, profile, overrides=None):
-    """The checkpoint folder of one run: ``models/checkpoints/{name}_{profile}[_{hash}]``.
+#: A run label: a short name of letters, digits, "-" and "_" (``"seed1"``).
+_RUN_LABEL = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def check_run(run):
+    """Returns ``run`` if it is None or a valid run label, else raises ValueError.
+
+    A label is 1 to 32 letters, digits, ``-`` and ``_`` (it becomes part of
+    a folder name), and does not end in ``-previous`` (the name ``claim``
+    gives a folder it moves aside).
+    """
+    if run is None:
+        return None
+    if (not isinstance(run, str) or not _RUN_LABEL.fullmatch(run)
+            or run.endswith("-previous")):
+        raise ValueError(
+            f"run must be a short label of 1 to 32 letters, digits, '-' and '_' (not ending "
+            f"in '-previous'), e.g. run=\"seed1\"; got {run!r}."
+        )
+    return run
+
+
+def run_folder(models, name, profile, overrides=None, run=None):
+    """The checkpoint folder of one run: ``models/checkpoints/{name}_{profile}[_{hash}][@{run}]``.
 
     A run with overrides gets the hash of its overrides in the name, so it
     never resumes the checkpoints of the profile's own run (or of other
-    overrides).
+    overrides). A run label gives one experiment several runs side by side,
+    each resuming its own checkpoints (without one, a second seed would move
+    the first seed's checkpoints to ``...-previous``; see ``claim``).
+
+    Args:
+        models: the models folder (``kcolor.experiments.models_folder()``).
+        name, profile: the experiment.
+        overrides: the run's changes to the profile's settings, or None.
+        run: None, or a label for one of several runs of the experiment,
+            e.g. ``"seed1"``: 1 to 32 letters, digits, ``-`` and ``_``
+            (ValueError otherwise). It is appended after an ``@``, which no
+            experiment name, profile or hash contains.
+
+    Returns:
+        A ``pathlib.Path`` (not created here).
+
+    Example:
+
+    >>> run_folder("models", "07_cgan_l1_patch", "quick", run="seed1")
+    PosixPath('models/checkpoints/07_cgan_l1_patch_quick@seed1')
     """
+    check_run(run)
     key = overrides_key(overrides)
-    return Path(models) / "checkpoints" / (f"{name}_{profile}" + (f"_{key}" if key else ""))
+    folder = f"{name}_{profile}" + (f"_{key}" if key else "") + (f"@{run}" if run else "")
+    return Path(models) / "checkpoints" / folder
 
 
 def fingerprint(model):
