@@ -31,8 +31,10 @@ every variant warm-starts from the same trained model, so a lever is measured
 against the same start.
 
 Every run trains from scratch (``retrain=True``), with its checkpoints in
-``--out/models/LABEL`` (under ``KCOLOR_MODELS`` when set), so that a
-finished run with other data or settings is never reused.
+``--out/models`` (under ``KCOLOR_MODELS`` when set); a variant's run is
+labelled with its ``LABEL`` (``kcolor.experiments.fit(run=LABEL)``), so
+every variant keeps its own folder and a finished run with other data or
+settings is never reused.
 
 Results on the development subset are development figures: say so when you
 report them. The project never needs the file.
@@ -67,6 +69,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import kcolor
+    from kcolor.experiments import runs
 
     kcolor.experiments.check_profile(args.profile)
     overrides = {}
@@ -87,6 +90,10 @@ def main(argv=None):
         parser.error(f"--set {unknown}:...: {unknown} is not among the names to train")
     for name in args.names:
         kcolor.experiments.config(experiment(name), args.profile, overrides.get(name))
+        try:
+            runs.check_run(variant(name))
+        except ValueError as error:
+            parser.error(f"{name}: the LABEL of NAME@LABEL names its checkpoints: {error}")
     if args.val and not args.npz:
         parser.error("--val carves its photos from --npz's x_train: give --npz")
     out = Path(args.out)
@@ -115,6 +122,11 @@ def experiment(label):
     return label.partition("@")[0]
 
 
+def variant(label):
+    """The ``LABEL`` of ``NAME@LABEL``, or None for a plain experiment name."""
+    return label.partition("@")[2] or None
+
+
 def validation_split(npz, n, path):
     """Writes an npz whose ``x_test`` is ``n`` photos drawn from ``npz``'s ``x_train``.
 
@@ -139,7 +151,6 @@ def run(names, profile, npz, seed, overrides, data, out):
     from kcolor.backend import keras
 
     out.mkdir(parents=True, exist_ok=True)
-    models_root = os.environ["KCOLOR_MODELS"]
     models, extra, test = {}, {}, None
     for label in names:
         keras.utils.set_random_seed(seed)
@@ -155,13 +166,9 @@ def run(names, profile, npz, seed, overrides, data, out):
         print(kcolor.experiments.describe(name, profile), "Overrides:", changes, flush=True)
         if isinstance(model, kcolor.ClassColorizer):  # bin means and class prior from the data
             kcolor.experiments.fit_bins(model, train, name, profile, changes)
-        # Each variant its own checkpoints, in a folder named after its label.
-        os.environ["KCOLOR_MODELS"] = str(Path(models_root) / label)
-        try:
-            history = kcolor.experiments.fit(model, train, name, profile, overrides=changes,
-                                             retrain=True)
-        finally:
-            os.environ["KCOLOR_MODELS"] = models_root
+        # Each variant its own checkpoints: its label is the run's.
+        history = kcolor.experiments.fit(model, train, name, profile, overrides=changes,
+                                         retrain=True, run=variant(label))
         print(f"{label}: trained in {history.wall_time:.0f} s", flush=True)
         models[label] = model
         extra[label] = {"train_s": round(history.wall_time)}

@@ -51,3 +51,8 @@ def test_spread_table_gives_each_rows_mean_min_and_max_over_seeds(quality):
 def test_a_labelled_variant_names_its_experiment(quality):
     assert quality.experiment("03_cgan@simultaneous") == "03_cgan"
     assert quality.experiment("03_unet_l2") == "03_unet_l2"
+
+
+def test_a_variant_label_becomes_its_run_label(quality):
+    assert quality.variant("03_cgan@simultaneous") == "simultaneous"
+    assert quality.variant("03_cgan") is None
