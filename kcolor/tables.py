@@ -136,6 +136,20 @@ def _markdown(header, n_meta, body):
     return "\n".join(lines)
 
 
+def _drop_stated_columns(header, n_meta, body, title):
+    """Drops the ``profile`` and ``data`` columns where the title already states them.
+
+    A column goes only when every row holds the same non-empty value and the
+    title contains it, so no information is lost; a table with the paper's
+    rows keeps them (the paper's rows leave ``profile`` empty).
+    """
+    keep = [i for i in range(len(header))
+            if not (header[i] in ("profile", "data") and len({cells[i] for cells in body}) == 1
+                    and body[0][i] and body[0][i] in title)]
+    n_meta -= len(header) - len(keep)
+    return [header[i] for i in keep], n_meta, [[cells[i] for i in keep] for cells in body]
+
+
 class _Shown:
     """Shows a table in Jupyter and under ``print``: markdown with its title above."""
 
@@ -172,7 +186,8 @@ class ResultsTable(_Shown):
         self.columns = columns
         self.digits = digits
         # The cells of both renderings, built (and the input checked) once.
-        self._cells = _table_cells(rows, self.paper, columns, digits, "ours", "paper")
+        self._cells = _drop_stated_columns(
+            *_table_cells(rows, self.paper, columns, digits, "ours", "paper"), title)
 
     def __getitem__(self, name):
         return self.rows[name]

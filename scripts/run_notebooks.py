@@ -1,11 +1,19 @@
 """Executes the notebooks in order, headless, and writes executed copies.
 
     python scripts/run_notebooks.py [--out build/notebooks] [--timeout 900] [NAMES...]
+    python scripts/run_notebooks.py --prose-only --out build/quick/notebooks NAMES...
 
 The committed notebooks stay clean (no outputs); the executed copies under
 ``--out`` are the ones to read. Exit status 1 if any notebook failed; the
 others still run. Profile: the ``KCOLOR_PROFILE`` environment variable
 (``smoke`` by default), read by each notebook's parameters cell.
+
+``--prose-only`` runs nothing: it copies each named notebook's markdown cells
+into its executed copy under ``--out``, for a change to the prose alone (an
+hour-long quick run need not be repeated for a sentence). It refuses, and
+changes nothing in that copy, when the copy is missing or any code cell
+differs from the committed notebook's: then the outputs would no longer be
+what the code produces, and the notebook must run again.
 """
 
 import argparse
@@ -21,7 +29,13 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="notebook files (default: notebooks/*.ipynb)")
     parser.add_argument("--out", default="build/notebooks")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument("--prose-only", action="store_true",
+                        help="copy the markdown cells into the executed copies; run nothing")
     args = parser.parse_args(argv)
+    if args.prose_only:
+        if not args.names:
+            parser.error("--prose-only needs the notebooks to refresh")
+        return refresh_prose([Path(n) for n in args.names], Path(args.out))
 
     import nbformat
     from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor
@@ -57,6 +71,38 @@ def main(argv=None):
         print(f"{status:6s} {path.name}  {seconds:6.1f} s  -> {target}", flush=True)
     print(f"{len(paths) - len(failed)} of {len(paths)} notebooks ran ({os.environ['KCOLOR_PROFILE']} profile)")
     return 1 if failed else 0
+
+
+def refresh_prose(paths, out):
+    """Copies each notebook's markdown cells into ``out/<name>``; 1 if any copy was refused."""
+    import nbformat
+
+    refused = 0
+    for path in paths:
+        target = out / path.name
+        problem = None
+        if not target.exists():
+            problem = f"no executed copy at {target}: run the notebook first"
+        else:
+            source, executed = nbformat.read(path, as_version=4), nbformat.read(target, as_version=4)
+            if [c.cell_type for c in source.cells] != [c.cell_type for c in executed.cells]:
+                problem = "its cells differ in number or kind from the executed copy's"
+            else:
+                for i, (a, b) in enumerate(zip(source.cells, executed.cells)):
+                    if a.cell_type == "code" and a.source != b.source:
+                        problem = f"code cell {i} changed since the run: run the notebook again"
+                        break
+        if problem:
+            refused += 1
+            print(f"REFUSED {path.name}: {problem}", file=sys.stderr)
+            continue
+        changed = 0
+        for a, b in zip(source.cells, executed.cells):
+            if a.cell_type == "markdown" and a.source != b.source:
+                b.source, changed = a.source, changed + 1
+        nbformat.write(executed, target)
+        print(f"prose  {path.name}: {changed} markdown cell(s) refreshed -> {target}", flush=True)
+    return 1 if refused else 0
 
 
 if __name__ == "__main__":

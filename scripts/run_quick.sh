@@ -18,6 +18,10 @@
 # from all the executed copies. Keep the data (KCOLOR_DEV_NPZ) and label the
 # same as the full run's.
 #
+# QUICK_PROSE=1 runs nothing: after an edit to the prose alone, it copies the
+# named notebooks' markdown cells into their executed copies (refusing any
+# whose code changed since its run) and rebuilds the page.
+#
 # KCOLOR_DEV_NPZ (optional): a CIFAR-10 .npz (uint8 x_train / x_test) used
 # instead of tensorflow-datasets, offline. Notebook 06 then trains on the
 # offline font digits (KCOLOR_06_DATASET=digits), since MNIST has no offline
@@ -31,11 +35,15 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=2 KCOLOR_PROFILE=quick
 out=${QUICK_OUT:-build/quick}
-if [ "${QUICK_RERUN:-0}" = 1 ]; then
+if [ "${QUICK_RERUN:-0}" = 1 ] || [ "${QUICK_PROSE:-0}" = 1 ]; then
   if [ $# = 0 ]; then
-    echo "QUICK_RERUN=1: name the notebooks to run again" >&2
+    echo "QUICK_RERUN=1 and QUICK_PROSE=1: name the notebooks to run again or refresh" >&2
     exit 2
   fi
+fi
+if [ "${QUICK_PROSE:-0}" = 1 ]; then
+  :  # the models and executed copies stay; only the named copies' prose changes
+elif [ "${QUICK_RERUN:-0}" = 1 ]; then
   for nb in "$@"; do
     number=$(basename "$nb" | cut -c1-2)
     case "$number" in
@@ -72,10 +80,16 @@ notebooks=("$@")
 if [ ${#notebooks[@]} = 0 ]; then
   notebooks=(notebooks/[0-9][0-9]_*.ipynb)
 fi
-for nb in "${notebooks[@]}"; do
-  .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" \
-    --timeout "${QUICK_CELL_TIMEOUT:-3600}" "$nb" || status=1
-done
+if [ "${QUICK_PROSE:-0}" = 1 ]; then
+  .venv/bin/python scripts/run_notebooks.py --prose-only --out "$out/notebooks" \
+    "${notebooks[@]}" || status=1
+  rm -rf docs/quick
+else
+  for nb in "${notebooks[@]}"; do
+    .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" \
+      --timeout "${QUICK_CELL_TIMEOUT:-3600}" "$nb" || status=1
+  done
+fi
 .venv/bin/python scripts/build_index.py --notebooks "$out/notebooks" --out docs/quick/index.html \
   --figures docs/quick/figures --label "$label" --no-notebook-links
 [ -d docs/quick ] && du -sh docs/quick

@@ -188,3 +188,55 @@ def test_run_quick_sh_rerun_runs_only_the_named_notebooks_and_deletes_only_their
                           text=True, env=dict(os.environ, QUICK_RERUN="1",
                                               RECORD=str(repo / "record.jsonl")))
     assert done.returncode == 2 and "name the notebooks" in done.stderr
+
+
+def test_run_quick_sh_prose_refreshes_only_the_named_copies_and_keeps_every_model(repo):
+    models = repo / "build" / "quick" / "models"
+    models.mkdir(parents=True)
+    (models / "03_cgan_quick.keras").write_text("model")
+    calls = _run(repo, "run_quick.sh", "notebooks/03_unet_vs_cgan.ipynb", QUICK_PROSE="1")
+    assert [c["args"] for c in calls[:-1]] == [[
+        "scripts/run_notebooks.py", "--prose-only", "--out", "build/quick/notebooks",
+        "notebooks/03_unet_vs_cgan.ipynb"]]
+    assert calls[-1]["args"][0] == "scripts/build_index.py"
+    assert (models / "03_cgan_quick.keras").exists()
+
+
+def _notebook(path, markdown, code, output=None):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cell = new_code_cell(code)
+    if output:
+        cell.outputs = [new_output("stream", text=output)]
+    nbformat.write(new_notebook(cells=[new_markdown_cell(markdown), cell]), path)
+
+
+def test_prose_only_copies_markdown_and_refuses_a_copy_whose_code_changed(tmp_path):
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("run_notebooks",
+                                                  ROOT / "scripts" / "run_notebooks.py")
+    run_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_notebooks)
+    out = tmp_path / "out"
+    out.mkdir()
+    _notebook(tmp_path / "03_a.ipynb", "new prose", "print(1)")
+    _notebook(out / "03_a.ipynb", "old prose", "print(1)", output="1\n")
+    assert run_notebooks.main(["--prose-only", "--out", str(out), str(tmp_path / "03_a.ipynb")]) == 0
+    refreshed = nbformat.read(out / "03_a.ipynb", as_version=4)
+    assert refreshed.cells[0].source == "new prose"
+    assert refreshed.cells[1].outputs[0].text == "1\n"  # the run's outputs stay
+
+    _notebook(tmp_path / "04_b.ipynb", "new prose", "print(2)")
+    _notebook(out / "04_b.ipynb", "old prose", "print(1)", output="1\n")
+    before = (out / "04_b.ipynb").read_text()
+    missing = tmp_path / "05_c.ipynb"
+    _notebook(missing, "prose", "pass")
+    paths = [str(tmp_path / "04_b.ipynb"), str(missing)]
+    assert run_notebooks.main(["--prose-only", "--out", str(out), *paths]) == 1
+    assert (out / "04_b.ipynb").read_text() == before and not (out / "05_c.ipynb").exists()
+    with pytest.raises(SystemExit):
+        run_notebooks.main(["--prose-only", "--out", str(out)])  # no notebooks named

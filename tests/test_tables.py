@@ -63,6 +63,22 @@ def test_results_table_adds_reference_rows_and_labels_ours():
     assert page.count("<tr") == 1 + 5  # header, paper row, four of ours
 
 
+def test_results_table_drops_the_columns_its_title_states():
+    """07's table, 14 columns wide, wrapped its data column; the caption says it once."""
+    rows = {name: {"acc@5%": acc, "profile": "quick", "data": "dev test, 32 px", "images": 2000}
+            for name, acc in (("cGAN", 0.49), ("grey", 0.56))}
+    stated = tables.ResultsTable(rows, title="quick profile, dev test, 32 px: mean over seeds")
+    header = stated.markdown.splitlines()[2]
+    assert header == "| model | source | images | acc@5% |"
+    assert "| cGAN | ours | 2000 | 49.00% |" in stated.markdown
+    assert "<th" in stated._repr_html_() and ">dev test, 32 px<" not in stated._repr_html_()
+    # A title that does not state them, or rows that differ, keep the columns.
+    assert "| profile | data |" in tables.ResultsTable(rows, title="ours").markdown
+    rows["grey"]["data"] = "other"
+    kept = tables.ResultsTable(rows, title="quick profile, dev test, 32 px").markdown
+    assert "| model | source | data | images |" in kept
+
+
 def test_results_table_rejects_rows_that_are_not_dicts():
     with pytest.raises(TypeError, match="dict"):
         tables.ResultsTable({"a": 1.0})
