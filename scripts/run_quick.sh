@@ -40,17 +40,16 @@ if [ "${QUICK_RERUN:-0}" = 1 ] || [ "${QUICK_PROSE:-0}" = 1 ]; then
     echo "QUICK_RERUN=1 and QUICK_PROSE=1: name the notebooks to run again or refresh" >&2
     exit 2
   fi
-fi
-if [ "${QUICK_PROSE:-0}" = 1 ]; then
-  :  # the models and executed copies stay; only the named copies' prose changes
-elif [ "${QUICK_RERUN:-0}" = 1 ]; then
-  for nb in "$@"; do
-    number=$(basename "$nb" | cut -c1-2)
-    case "$number" in
-      [0-9][0-9]) rm -rf "$out/models/${number}_"* "$out/models/checkpoints/${number}_"* ;;
-      *) echo "QUICK_RERUN=1: $nb is not a numbered notebook" >&2; exit 2 ;;
-    esac
-  done
+  # A rerun trains the named notebooks afresh; a prose refresh keeps every model.
+  if [ "${QUICK_PROSE:-0}" != 1 ]; then
+    for nb in "$@"; do
+      number=$(basename "$nb" | cut -c1-2)
+      case "$number" in
+        [0-9][0-9]) rm -rf "$out/models/${number}_"* "$out/models/checkpoints/${number}_"* ;;
+        *) echo "QUICK_RERUN=1: $nb is not a numbered notebook" >&2; exit 2 ;;
+      esac
+    done
+  fi
   rm -rf docs/quick
 else
   rm -rf "$out" docs/quick
@@ -83,7 +82,6 @@ fi
 if [ "${QUICK_PROSE:-0}" = 1 ]; then
   .venv/bin/python scripts/run_notebooks.py --prose-only --out "$out/notebooks" \
     "${notebooks[@]}" || status=1
-  rm -rf docs/quick
 else
   for nb in "${notebooks[@]}"; do
     .venv/bin/python scripts/run_notebooks.py --out "$out/notebooks" \
