@@ -394,6 +394,27 @@ def test_generator_loss_is_the_total_of_its_parts():
     assert np.isclose(float(logs["g_loss"]), 0.5 * adversarial + 100 * l1 + 10 * l2, rtol=1e-5)
 
 
+def test_adversarial_warmup_ramps_the_weight_inside_the_traced_step():
+    """Weight 0 at G's first update, 1/3 at its second, full from its fourth."""
+    model = FAMILIES["cgan"](adversarial_weight=2.0, adversarial_warmup=3)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-2), d_optimizer=keras.optimizers.Adam(1e-2))
+    L, ab = pairs(4)
+    before = [w.numpy() for w in model.generator.trainable_variables]
+    first = model.train_on_batch(L, ab, return_dict=True)  # compiled, not eager
+    assert float(first["g_loss"]) == 0.0  # no L1 term, and the adversarial one weighs 0
+    assert all(np.array_equal(b, w.numpy())  # Adam moves nothing on a zero gradient
+               for b, w in zip(before, model.generator.trainable_variables))
+    second = model.train_on_batch(L, ab, return_dict=True)
+    assert np.isclose(second["g_loss"], 2.0 / 3.0 * second["g_adv_loss"], rtol=1e-5)
+    assert not all(np.array_equal(b, w.numpy())
+                   for b, w in zip(before, model.generator.trainable_variables))
+    for _ in range(2):
+        last = model.train_on_batch(L, ab, return_dict=True)
+    assert np.isclose(last["g_loss"], 2.0 * last["g_adv_loss"], rtol=1e-5)
+    assert float(model.current_adversarial_weight()) == 2.0
+    assert FAMILIES["cgan"](adversarial_weight=2.0).current_adversarial_weight() == 2.0
+
+
 def test_old_names_still_work_with_a_deprecation_warning(tmp_path):
     # CGAN(generator_loss=<form>) is CGAN(adversarial_form=<form>)
     with pytest.warns(DeprecationWarning, match="adversarial_form"):
@@ -691,7 +712,8 @@ ROUND_TRIP = {
         tiny_image_generator(), tiny_discriminator(input_channels=1), conditional=False
     ),
     "cgan-simultaneous": lambda: kcolor.CGAN(
-        tiny_generator(), tiny_discriminator(), l1_weight=100.0, update_order="simultaneous"
+        tiny_generator(), tiny_discriminator(), l1_weight=100.0, update_order="simultaneous",
+        adversarial_warmup=10,
     ),
 }
 
@@ -768,6 +790,9 @@ def test_bad_input_gives_clear_errors():
         kcolor.WGAN(tiny_generator(), tiny_discriminator(), update_order="simultaneous")
     with pytest.raises(ValueError, match="adversarial_weight"):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), adversarial_weight=-1.0)
+    for steps in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="adversarial_warmup must be an integer >= 0"):
+            kcolor.CGAN(tiny_generator(), tiny_discriminator(), adversarial_warmup=steps)
     with pytest.raises(ValueError, match="16x16.*8x8|8x8.*16x16"):
         kcolor.CGAN(tiny_generator(16), tiny_discriminator(8))
     model = FAMILIES["cgan"]()

@@ -55,6 +55,12 @@ class AdversarialColorizer(ColorizerModel):
         l1_weight: weight of ``E |ab - G(L)|`` in G's loss (paper B, eq. 6: 100).
         l2_weight: weight of ``E (ab - G(L))^2`` (paper C).
         adversarial_weight: weight of the adversarial term (paper C's lambda_1).
+        adversarial_warmup: number of generator updates over which that
+            weight rises linearly from 0 to ``adversarial_weight`` (0, the
+            default: full weight from the first step). Read from G's
+            optimiser's step counter, so a resumed run continues the ramp.
+            A generator warm-started from a regression model keeps its
+            accuracy while the new discriminator learns what to tell it.
         d_steps, g_steps: D and G updates per train step (WGAN's n_critic: 5).
         update_order: ``"alternating"`` (default): D is updated, then G is
             run again on the same batch and updated against the updated D.
@@ -84,10 +90,11 @@ class AdversarialColorizer(ColorizerModel):
 
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
-                 d_steps=1, g_steps=1, update_order="alternating", seed=None, **kwargs):
+                 adversarial_warmup=0, d_steps=1, g_steps=1, update_order="alternating", seed=None, **kwargs):
         super().__init__(**kwargs)
         check_loss_options(
             conditional=conditional, steps={"d_steps": d_steps, "g_steps": g_steps},
+            warmup={"adversarial_warmup": adversarial_warmup},
             weights={"l1_weight": l1_weight, "l2_weight": l2_weight,
                      "adversarial_weight": adversarial_weight})
         check_update_order(update_order, d_steps=d_steps, g_steps=g_steps)
@@ -97,6 +104,7 @@ class AdversarialColorizer(ColorizerModel):
         self.conditional, self.noise, self.noise_dim = bool(conditional), noise, noise_dim
         self.l1_weight, self.l2_weight = float(l1_weight), float(l2_weight)
         self.adversarial_weight = float(adversarial_weight)
+        self.adversarial_warmup = int(adversarial_warmup)
         self.d_steps, self.g_steps, self.seed = int(d_steps), int(g_steps), seed
         self.update_order = update_order
         self._shared_fake = None  # set during a simultaneous step (see discriminate)
@@ -210,7 +218,7 @@ class AdversarialColorizer(ColorizerModel):
             pix2pix tutorial). B: eq. 6. C: section 3.2 (the L2 term).
         """
         logs = self.adversarial_loss(x, fake, training=training)
-        loss = self.adversarial_weight * logs["g_adv_loss"]
+        loss = self.current_adversarial_weight() * logs["g_adv_loss"]
         if self.conditional:  # pix2pix eq. 3 and 4; paper C's L2 term
             fake = ops.cast(fake, y.dtype)
             logs.update(l1=losses.l1(y, fake), l2=losses.l2(y, fake))
@@ -220,6 +228,19 @@ class AdversarialColorizer(ColorizerModel):
                 loss = loss + self.l2_weight * logs["l2"]
         logs["g_loss"] = loss
         return logs
+
+    def current_adversarial_weight(self):
+        """``adversarial_weight``, ramped over the first ``adversarial_warmup`` G updates.
+
+        A float without a warm-up; otherwise a tensor read from the
+        generator optimiser's step counter at run time (a traced step sees
+        it move), ``adversarial_weight * min(1, step / adversarial_warmup)``.
+        """
+        optimizer = getattr(self, "g_optimizer", None)
+        if not self.adversarial_warmup or optimizer is None:
+            return self.adversarial_weight
+        step = ops.cast(optimizer.iterations, "float32")
+        return self.adversarial_weight * ops.minimum(1.0, step / self.adversarial_warmup)
 
     # --- what a family writes (see the module docstring) -------------------------
     def discriminator_loss(self, x, y, fake, training=True):
@@ -352,7 +373,8 @@ class AdversarialColorizer(ColorizerModel):
             generator=serialize(self.generator), discriminator=serialize(self.discriminator),
             conditional=self.conditional, noise=self.noise, noise_dim=self.noise_dim,
             l1_weight=self.l1_weight, l2_weight=self.l2_weight,
-            adversarial_weight=self.adversarial_weight, d_steps=self.d_steps,
+            adversarial_weight=self.adversarial_weight,
+            adversarial_warmup=self.adversarial_warmup, d_steps=self.d_steps,
             g_steps=self.g_steps, update_order=self.update_order, seed=self.seed)
         return config
 
@@ -424,14 +446,19 @@ def check_update_order(update_order, *, d_steps, g_steps):
             "WGAN's default is d_steps=5). Use update_order='alternating' for several updates.")
 
 
-def check_loss_options(*, conditional, weights, steps):
+def check_loss_options(*, conditional, weights, steps, warmup=None):
     """Raises ``ValueError`` for loss weights and step counts that cannot train.
 
     Args:
         conditional: whether G sees a condition and has a target colour.
         weights: ``{name: value}`` of the loss weights (finite, >= 0).
         steps: ``{name: value}`` of the update counts (positive integers).
+        warmup: ``{name: value}`` of step counts that may be 0 (integers >= 0).
     """
+    for name, value in (warmup or {}).items():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"{name} must be an integer >= 0 (a number of steps), "
+                             f"got {value!r}.")
     for name, value in steps.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
