@@ -59,8 +59,9 @@ class AdversarialColorizer(ColorizerModel):
             weight rises linearly from 0 to ``adversarial_weight`` (0, the
             default: full weight from the first step). Read from G's
             optimiser's step counter, so a resumed run continues the ramp.
-            A generator warm-started from a regression model keeps its
-            accuracy while the new discriminator learns what to tell it.
+            Meant for a generator warm-started from a regression model: it
+            keeps its regression answer while the new discriminator learns
+            (notebook 03's exercise 6 asks whether that pays).
         d_steps, g_steps: D and G updates per train step (WGAN's n_critic: 5).
         update_order: ``"alternating"`` (default): D is updated, then G is
             run again on the same batch and updated against the updated D.
@@ -90,7 +91,8 @@ class AdversarialColorizer(ColorizerModel):
 
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
-                 adversarial_warmup=0, d_steps=1, g_steps=1, update_order="alternating", seed=None, **kwargs):
+                 adversarial_warmup=0, d_steps=1, g_steps=1, update_order="alternating",
+                 seed=None, **kwargs):
         super().__init__(**kwargs)
         check_loss_options(
             conditional=conditional, steps={"d_steps": d_steps, "g_steps": g_steps},
@@ -455,13 +457,12 @@ def check_loss_options(*, conditional, weights, steps, warmup=None):
         steps: ``{name: value}`` of the update counts (positive integers).
         warmup: ``{name: value}`` of step counts that may be 0 (integers >= 0).
     """
-    for name, value in (warmup or {}).items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be an integer >= 0 (a number of steps), "
-                             f"got {value!r}.")
-    for name, value in steps.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    counts = [(name, value, 1, "a positive integer") for name, value in steps.items()]
+    counts += [(name, value, 0, "an integer >= 0 (a number of steps)")
+               for name, value in (warmup or {}).items()]
+    for name, value, least, what in counts:
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
+            raise ValueError(f"{name} must be {what}, got {value!r}.")
     for name, value in weights.items():
         if not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
