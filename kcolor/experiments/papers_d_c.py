@@ -192,8 +192,9 @@ _RECON_WEIGHT = 100.0  # pix2pix's lambda (paper B, eq. 6), the same for L1 and 
 # below are an upper bound it never reaches on a CPU). 38 s: notebook 07's 15
 # runs (5 variants x SEEDS_07 = 3 seeds) then take 12 to 15 minutes on 2
 # cores with their tracing and scoring (12.3 and 15.0 minutes in two runs;
-# WGAN-GP's tracing varies most), as its 15 single-seed variants did (45 s
-# took 15.7 minutes, over the quick profile's 15).
+# the VM's speed varies most: WGAN-GP's tracing takes about 6 s), as its 15
+# single-seed variants did (45 s took 15.7 minutes, over the quick profile's
+# 15).
 _SMOKE_07 = {"dataset": "sample", "image_size": 16, "batch_size": 16, "epochs": 2,
              "steps_per_epoch": 10, "augment": True, "schedule": "cosine"}
 _QUICK_07 = {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "epochs": 100,
