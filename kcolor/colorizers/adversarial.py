@@ -29,7 +29,7 @@ import numpy as np
 
 from kcolor import losses
 from kcolor.backend import keras, tf
-from kcolor.colorizers import gan_inputs, scaling
+from kcolor.colorizers import gan_inputs, scaling, thermostat
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.trackers import LastValue
 
@@ -71,6 +71,17 @@ class AdversarialColorizer(ColorizerModel):
             pix2pix tutorial's ``train_step`` does. It saves one generator
             forward pass and one discriminator pass per step; it needs
             ``d_steps = g_steps = 1``.
+        colour_target: ``None`` (default) keeps ``l1_weight`` fixed. A
+            number turns on the colour thermostat
+            (``kcolor.colorizers.thermostat``): after each G update the L1
+            weight is scaled so that the fakes' mean chroma stays near
+            ``colour_target`` times the truth's on the same batch, which
+            fixes where a run ends on the accuracy-against-colour trade
+            instead of leaving it to the seed. Logs ``colour_ratio`` and
+            ``l1_scale``. Needs a conditional model with ``l1_weight > 0``.
+        colour_gain: the thermostat's step per unit of error (0.05).
+        colour_scale_range: ``(low, high)``: the bounds of the L1 weight's
+            multiplier (``(0.5, 2.0)``).
         seed: seed of the step's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.Model`` arguments (``name``, ...).
 
@@ -92,6 +103,7 @@ class AdversarialColorizer(ColorizerModel):
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
                  adversarial_warmup=0, d_steps=1, g_steps=1, update_order="alternating",
+                 colour_target=None, colour_gain=0.05, colour_scale_range=(0.5, 2.0),
                  seed=None, **kwargs):
         super().__init__(**kwargs)
         check_loss_options(
@@ -109,6 +121,17 @@ class AdversarialColorizer(ColorizerModel):
         self.adversarial_warmup = int(adversarial_warmup)
         self.d_steps, self.g_steps, self.seed = int(d_steps), int(g_steps), seed
         self.update_order = update_order
+        thermostat.check_options(1.0 if colour_target is None else colour_target,
+                                 colour_gain, colour_scale_range)
+        self.thermostat = None
+        if colour_target is not None:
+            if not (self.conditional and self.l1_weight > 0):
+                raise ValueError("colour_target steers the L1 weight towards the true colours: "
+                                 "it needs a conditional model with l1_weight > 0.")
+            self.thermostat = thermostat.ColourThermostat(
+                colour_target, gain=colour_gain, scale_range=colour_scale_range,
+                name="colour_thermostat")
+        self.colour_gain, self.colour_scale_range = colour_gain, tuple(colour_scale_range)
         self._shared_fake = None  # set during a simultaneous step (see discriminate)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.noise_shape = gan_inputs.noise_shape(
@@ -141,6 +164,7 @@ class AdversarialColorizer(ColorizerModel):
             grads = tape.gradient(g_loss, self.generator.trainable_variables)
             g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, grads)
             self.g_optimizer.apply(grads, self.generator.trainable_variables)
+            g_logs.update(self.steer_colour(fake, y))
 
         return self.record({**d_logs, **g_logs})
 
@@ -166,7 +190,12 @@ class AdversarialColorizer(ColorizerModel):
         g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, g_grads)
         self.g_optimizer.apply(g_grads, self.generator.trainable_variables)
         d_logs.update(self.update_discriminator(d_grads, d_logs))
+        g_logs.update(self.steer_colour(fake, y))
         return {**d_logs, **g_logs}
+
+    def steer_colour(self, fake, y):
+        """The colour thermostat's step after a G update (``{}`` without one)."""
+        return {} if self.thermostat is None else self.thermostat.update(fake, y)
 
     def fit(self, *args, **kwargs):
         """``keras.Model.fit``; then ``use_generator_average()``.
@@ -225,11 +254,17 @@ class AdversarialColorizer(ColorizerModel):
             fake = ops.cast(fake, y.dtype)
             logs.update(l1=losses.l1(y, fake), l2=losses.l2(y, fake))
             if self.l1_weight:
-                loss = loss + self.l1_weight * logs["l1"]
+                loss = loss + self.current_l1_weight() * logs["l1"]
             if self.l2_weight:
                 loss = loss + self.l2_weight * logs["l2"]
         logs["g_loss"] = loss
         return logs
+
+    def current_l1_weight(self):
+        """``l1_weight``, times the colour thermostat's multiplier when there is one."""
+        if self.thermostat is None:
+            return self.l1_weight
+        return self.l1_weight * self.thermostat.scale
 
     def current_adversarial_weight(self):
         """``adversarial_weight``, ramped over the first ``adversarial_warmup`` G updates.
@@ -331,9 +366,12 @@ class AdversarialColorizer(ColorizerModel):
                 optimizer.build(network.trainable_variables)
         # The trackers: one per logged value, made now that the family's options are set.
         names = ["d_loss", "g_loss", "g_adv_loss"] + (["l1", "l2"] if self.conditional else [])
+        names += ["colour_ratio"] if self.thermostat is not None else []
         self.trackers = {name: keras.metrics.Mean(name=name)
                          for name in names + list(self.family_logs())}
         self.trackers["g_grad_norm"] = LastValue(name="g_grad_norm")  # each batch's own
+        if self.thermostat is not None:
+            self.trackers["l1_scale"] = LastValue(name="l1_scale")
 
     @property
     def metrics(self):  # Keras resets these at the start of every epoch
@@ -377,7 +415,10 @@ class AdversarialColorizer(ColorizerModel):
             l1_weight=self.l1_weight, l2_weight=self.l2_weight,
             adversarial_weight=self.adversarial_weight,
             adversarial_warmup=self.adversarial_warmup, d_steps=self.d_steps,
-            g_steps=self.g_steps, update_order=self.update_order, seed=self.seed)
+            g_steps=self.g_steps, update_order=self.update_order,
+            colour_target=None if self.thermostat is None else self.thermostat.target,
+            colour_gain=self.colour_gain, colour_scale_range=list(self.colour_scale_range),
+            seed=self.seed)
         return config
 
     @classmethod
