@@ -126,8 +126,11 @@ class AdversarialColorizer(ColorizerModel):
         self.thermostat = None
         if colour_target is not None:
             if not (self.conditional and self.l1_weight > 0):
-                raise ValueError("colour_target steers the L1 weight towards the true colours: "
-                                 "it needs a conditional model with l1_weight > 0.")
+                raise ValueError(
+                    f"colour_target steers the L1 weight towards the true colours: it needs a "
+                    f"conditional model with l1_weight > 0 (got l1_weight={l1_weight!r}, "
+                    f"conditional={conditional!r}). Pass colour_target=None to keep the "
+                    "L1 weight you set.")
             self.thermostat = thermostat.ColourThermostat(
                 colour_target, gain=colour_gain, scale_range=colour_scale_range,
                 name="colour_thermostat")
