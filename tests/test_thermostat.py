@@ -105,3 +105,22 @@ def test_without_a_target_nothing_is_steered_or_logged():
     assert model.thermostat is None and model.current_l1_weight() == 10.0
     history = model.fit(*pairs(8), batch_size=4, epochs=1, verbose=0).history
     assert "l1_scale" not in history and "colour_ratio" not in history
+
+
+def test_a_checkpoint_carries_the_multiplier_so_a_resumed_run_keeps_steering(tmp_path):
+    # kcolor's checkpoints are model.save_weights: the multiplier must be among them
+    def steered():
+        return kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
+                           colour_target=0.7, colour_gain=0.5)
+
+    model = steered()
+    model.compile(jit_compile=False)
+    model.fit(*pairs(8), batch_size=4, epochs=2, verbose=0)
+    model.save_weights(tmp_path / "checkpoint.weights.h5")
+    resumed = steered()
+    resumed.compile(jit_compile=False)
+    assert float(resumed.thermostat.log_scale.numpy()) == 0.0
+    resumed.load_weights(tmp_path / "checkpoint.weights.h5")
+    assert float(resumed.thermostat.log_scale.numpy()) == pytest.approx(
+        float(model.thermostat.log_scale.numpy()))
+    assert float(model.thermostat.log_scale.numpy()) != 0.0
