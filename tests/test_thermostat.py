@@ -46,6 +46,8 @@ def test_the_multiplier_stays_inside_its_range_and_ignores_grey_batches():
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"colour_target": 0.0}, "colour_target must be a number > 0"),
+    ({"colour_target": True}, "colour_target must be a number > 0"),
+    ({"colour_target": "0.8"}, "colour_target must be a number > 0"),
     ({"colour_target": float("nan")}, "colour_target must be a number > 0"),
     ({"colour_target": 0.8, "colour_gain": -1.0}, "colour_gain must be a number > 0"),
     ({"colour_target": 0.8, "colour_scale_range": (2.0, 4.0)}, "0 < low <= 1 <= high"),
@@ -56,6 +58,12 @@ def test_options_that_cannot_steer_are_refused(kwargs, match):
     kwargs = {"l1_weight": 10.0, **kwargs}
     with pytest.raises(ValueError, match=match):
         kcolor.CGAN(tiny_generator(), tiny_discriminator(), **kwargs)
+
+
+def test_a_numpy_target_is_a_number():
+    model = kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
+                        colour_target=np.float32(0.8), colour_gain=np.float32(0.1))
+    assert model.thermostat.target == pytest.approx(0.8) and model.thermostat.gain == pytest.approx(0.1)
 
 
 def test_the_l1_term_is_weighted_by_the_multiplier():

@@ -23,6 +23,7 @@ relation on held-out photos before choosing ``target``.
 """
 
 import math
+import numbers
 
 from kcolor.backend import keras
 
@@ -35,12 +36,16 @@ def mean_chroma(ab):
     return ops.mean(ops.sqrt(ops.sum(ops.square(ab), axis=-1) + 1e-12))
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def check_options(target, gain, scale_range):
     """Raises ``ValueError`` for a target, gain or range that cannot steer."""
-    if not (isinstance(target, (int, float)) and math.isfinite(target) and target > 0):
+    if not (_is_number(target) and math.isfinite(target) and target > 0):
         raise ValueError(f"colour_target must be a number > 0 (a fraction of the true "
                          f"colours' chroma, e.g. 0.8), got {target!r}.")
-    if not (isinstance(gain, (int, float)) and math.isfinite(gain) and gain > 0):
+    if not (_is_number(gain) and math.isfinite(gain) and gain > 0):
         raise ValueError(f"colour_gain must be a number > 0, got {gain!r}.")
     try:
         low, high = (float(v) for v in scale_range)
