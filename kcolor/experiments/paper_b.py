@@ -99,8 +99,8 @@ EXPERIMENTS = {
             # bear out" in benchmarks/README.md). A colour thermostat
             # (gan.colour_target=0.85) held every seed at 0.84x to 0.85x on
             # the test photos but ended 0.42 above grey with a spread of
-            # 0.49, and targets 0.80 to 0.84 met the rule on the validation
-            # photos neither, so it is not used ("A colour thermostat").
+            # 0.49, and none of targets 0.80 to 0.84 met the rule on the
+            # validation photos, so it is not used ("A colour thermostat").
             "quick": {**_QUICK_DATA, "epochs": 12, "steps_per_epoch": 200,
                       "generator": {"width": 0.25},
                       "discriminator": {"builder": "patchgan", "width": 0.25},
