@@ -134,7 +134,6 @@ class AdversarialColorizer(ColorizerModel):
             self.thermostat = thermostat.ColourThermostat(
                 colour_target, gain=colour_gain, scale_range=colour_scale_range,
                 name="colour_thermostat")
-        self.colour_gain, self.colour_scale_range = colour_gain, tuple(colour_scale_range)
         self._shared_fake = None  # set during a simultaneous step (see discriminate)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.noise_shape = gan_inputs.noise_shape(
@@ -418,10 +417,10 @@ class AdversarialColorizer(ColorizerModel):
             l1_weight=self.l1_weight, l2_weight=self.l2_weight,
             adversarial_weight=self.adversarial_weight,
             adversarial_warmup=self.adversarial_warmup, d_steps=self.d_steps,
-            g_steps=self.g_steps, update_order=self.update_order,
-            colour_target=None if self.thermostat is None else self.thermostat.target,
-            colour_gain=self.colour_gain, colour_scale_range=list(self.colour_scale_range),
-            seed=self.seed)
+            g_steps=self.g_steps, update_order=self.update_order, seed=self.seed)
+        if self.thermostat is not None:
+            config.update(colour_target=self.thermostat.target, colour_gain=self.thermostat.gain,
+                          colour_scale_range=list(self.thermostat.scale_range))
         return config
 
     @classmethod
