@@ -11,7 +11,7 @@ the true colours' on the same batch and moves a multiplier of the L1 weight:
     log_scale <- clip(log_scale + gain * (chroma(fake) / chroma(y) - target))
 
 Too colourful raises the weight, too dull lowers it: an integral controller,
-like BEGAN's ``k_t`` (Berthelot et al., 2017, eq. 4), which steers the
+like BEGAN's ``k_t`` (Berthelot et al., 2017), which steers the
 balance of G and D with the same rule. ``scale_range`` bounds its authority,
 so a wild batch cannot turn the L1 term off, and a run that starts far from
 the target (a warm start from a dull regression model) does not wind the
