@@ -96,15 +96,19 @@ EXPERIMENTS = {
             # seed 1). Simultaneous updates gave the same scores as
             # alternating ones, 1.21x faster. 3,200 steps, and G at 2e-3 with
             # L1 x 300 to 350, did no better ("a pick the test split did not
-            # bear out" in benchmarks/README.md). A colour thermostat
-            # (gan.colour_target=0.85) held every seed at 0.84x to 0.85x on
-            # the test photos but ended 0.42 above grey with a spread of
-            # 0.49, and none of targets 0.80 to 0.84 met the rule on the
-            # validation photos, so it is not used ("A colour thermostat").
+            # bear out" in benchmarks/README.md). The colour thermostat
+            # (colour_target: L1 x 350 times a multiplier that steers the
+            # fakes' chroma towards 0.84x the truth's): on the validation
+            # photos, seeds 0 to 2, it matched or beat the fixed L1 x 350 on
+            # every count (acc@5% mean, lowest seed and spread; colourfulness
+            # 0.828x to 0.842x against 0.81x to 0.85x), so notebook 03's
+            # 0.8x assert no longer rests on the seed ("Target 0.84 becomes
+            # the profile").
             "quick": {**_QUICK_DATA, "epochs": 12, "steps_per_epoch": 200,
                       "generator": {"width": 0.25},
                       "discriminator": {"builder": "patchgan", "width": 0.25},
-                      "gan": {"l1_weight": 350.0, "update_order": "simultaneous"},
+                      "gan": {"l1_weight": 350.0, "update_order": "simultaneous",
+                              "colour_target": 0.84},
                       "warm_start": "03_unet_l2",
                       "schedule": "cosine",
                       "optimizer": {"learning_rate": 1e-3},
