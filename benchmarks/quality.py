@@ -172,8 +172,8 @@ def run(names, profile, npz, seed, overrides, data, out):
         print(f"{label}: trained in {history.wall_time:.0f} s", flush=True)
         logged = getattr(history, "history", {})
         if "l1_scale" in logged:  # the colour thermostat's state at the end
-            print(f"{label}: last epoch's colour_ratio (chroma of the fakes over the "
-                  f"truth's, training batches) {logged['colour_ratio'][-1]:.3f}, "
+            print(f"{label}: last epoch's color_ratio (chroma of the fakes over the "
+                  f"truth's, training batches) {logged['color_ratio'][-1]:.3f}, "
                   f"l1_scale {logged['l1_scale'][-1]:.3f}", flush=True)
         models[label] = model
         extra[label] = {"train_s": round(history.wall_time)}

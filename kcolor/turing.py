@@ -41,13 +41,13 @@ class TuringTest:
         count: how many images to show (default: all N photos, one version each).
     """
 
-    def __init__(self, real, colourised, *, seed=0, count=None):
+    def __init__(self, real, colorized, *, seed=0, count=None):
         real = np.asarray(real)
-        colourised = np.asarray(colourised)
-        if real.shape != colourised.shape:
+        colorized = np.asarray(colorized)
+        if real.shape != colorized.shape:
             raise ValueError(
                 f"real and colourised must have the same shape, got {real.shape} "
-                f"and {colourised.shape}"
+                f"and {colorized.shape}"
             )
         if real.ndim != 4 or real.shape[-1] != 3 or real.dtype != np.uint8:
             raise ValueError(
@@ -62,7 +62,7 @@ class TuringTest:
         rng = np.random.default_rng(seed)
         photos = rng.permutation(n)[:count]
         shows_real = rng.random(count) < 0.5
-        self._images = [real[i] if r else colourised[i] for i, r in zip(photos, shows_real)]
+        self._images = [real[i] if r else colorized[i] for i, r in zip(photos, shows_real)]
         self._is_real = [bool(r) for r in shows_real]
         self._guesses = []
 

@@ -37,9 +37,9 @@ def test_validation_split_holds_out_training_photos_never_test_ones(quality, tmp
 
 
 def test_spread_table_gives_each_rows_mean_min_and_max_over_seeds(quality):
-    def table(acc, colour):
+    def table(acc, color):
         return SimpleNamespace(rows={"grey": {"acc@5%": 0.5, "colorfulness": 0.0},
-                                     "cgan": {"acc@5%": acc, "colorfulness": colour},
+                                     "cgan": {"acc@5%": acc, "colorfulness": color},
                                      "truth": {"acc@5%": 1.0, "colorfulness": 20.0}})
 
     text = quality.spread_table({0: table(0.56, 16.0), 1: table(0.60, 18.0), 2: table(0.58, 17.0)})

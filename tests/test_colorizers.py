@@ -227,7 +227,7 @@ def colorfulness(model, test):
 
 
 @pytest.mark.slow
-def test_training_lowers_losses_and_classes_beat_l2_on_colourfulness():
+def test_training_lowers_losses_and_classes_beat_l2_on_colorfulness():
     # The papers' central claim (papers A, C, E): L2 regresses to the mean and
     # desaturates; classification with rebalancing is more colourful. L1 vs
     # L2 (paper C) is not asserted: after ~50 steps their colourfulness

@@ -35,7 +35,7 @@ def _asymmetric_image(size=8):
 # ---------------------------------------------------------------- sample
 
 
-def test_every_sample_photo_loads_offline_as_colour():
+def test_every_sample_photo_loads_offline_as_color():
     for name in data.SAMPLE_PHOTOS:
         photo = embedded.load_photo(name)
         assert photo.dtype == np.uint8 and photo.ndim == 3 and photo.shape[-1] == 3, name
@@ -155,7 +155,7 @@ def test_sample_shuffles_train_only_by_default():
     assert not np.allclose(L_train, L_ordered)
 
 
-def test_sample_yuv_and_gray_colour_spaces():
+def test_sample_yuv_and_gray_color_spaces():
     crops = data.sample_images("test", image_size=16, count=4)
     Y, UV = _batches(data.sample("test", image_size=16, count=4, color_space="yuv"))
     assert Y.shape == (4, 16, 16, 1) and UV.shape == (4, 16, 16, 2)
@@ -287,7 +287,7 @@ def test_shuffle_is_deterministic_for_a_seed_and_reshuffles_each_epoch():
 # ---------------------------------------------------------------- from_directory
 
 
-def _colour_image(size=(24, 16), seed=0):
+def _color_image(size=(24, 16), seed=0):
     rng = np.random.default_rng(seed)
     return Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
 
@@ -306,12 +306,12 @@ def _snapshot(folder):
 def photo_folder(tmp_path):
     folder = tmp_path / "photos"
     (folder / "nested" / "deeper").mkdir(parents=True)
-    _colour_image(seed=1).save(folder / "a.jpg")
-    _colour_image(seed=2).save(folder / "b.png")
-    _colour_image(seed=3).save(folder / "c.webp", lossless=True)
-    _colour_image(seed=4).save(folder / "d.bmp")
-    _colour_image(seed=5).save(folder / "nested" / "e.tiff")
-    _colour_image(seed=6).save(folder / "nested" / "deeper" / "F.JPG")
+    _color_image(seed=1).save(folder / "a.jpg")
+    _color_image(seed=2).save(folder / "b.png")
+    _color_image(seed=3).save(folder / "c.webp", lossless=True)
+    _color_image(seed=4).save(folder / "d.bmp")
+    _color_image(seed=5).save(folder / "nested" / "e.tiff")
+    _color_image(seed=6).save(folder / "nested" / "deeper" / "F.JPG")
     grey = np.random.default_rng(7).integers(0, 256, (16, 24), dtype=np.uint8)
     Image.fromarray(grey).save(folder / "grey_mode_L.png")
     Image.fromarray(np.stack([grey] * 3, axis=-1)).save(folder / "nested" / "grey_rgb.png")
@@ -338,7 +338,7 @@ def test_from_directory_reads_all_formats_and_reports_the_rest(photo_folder):
     nested = [os.path.join("nested", "e.tiff"), os.path.join("nested", "deeper", "F.JPG")]
     assert names == sorted(["a.jpg", "b.png", "c.webp", "d.bmp"] + nested)
     # Lossless formats keep the pixels: centre crop of 24x16 is columns 4..19.
-    expected = np.asarray(_colour_image(seed=2))[:, 4:20]
+    expected = np.asarray(_color_image(seed=2))[:, 4:20]
     np.testing.assert_array_equal(images[names.index("b.png")], expected)
     assert _snapshot(photo_folder) == before  # nothing written, touched or moved
 
@@ -377,7 +377,7 @@ def test_from_directory_bad_paths_get_clear_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such folder.*nope"):
         data.from_directory(missing)
     a_file = tmp_path / "one.png"
-    _colour_image().save(a_file)
+    _color_image().save(a_file)
     with pytest.raises(NotADirectoryError, match="expects a folder.*one.png.*is a file"):
         data.from_directory(a_file)
     empty = tmp_path / "empty"

@@ -517,7 +517,7 @@ def test_least_squares_and_energy_losses_against_numpy():
 
     # EBGAN: D's energy is the per-sample reconstruction MSE; D's loss hinges per sample.
     ebgan = FAMILIES["ebgan"](margin=1.0)
-    ebgan.discriminate = lambda x, colours, training=True: (keras.ops.zeros_like(colours), colours)
+    ebgan.discriminate = lambda x, colors, training=True: (keras.ops.zeros_like(colors), colors)
     real = np.stack([np.full((2, 2, 1), e, "float32") for e in (0.1, 0.4, 0.2)]) ** 0.5
     fake = np.stack([np.full((2, 2, 1), e, "float32") for e in (0.3, 1.5, 0.9)]) ** 0.5
     assert np.allclose(ebgan.energy(None, fake)[0], [0.3, 1.5, 0.9])
@@ -548,7 +548,7 @@ def _zero_generator():
     return keras.Model(L, ab)
 
 
-def _colour_detector(kernel, bias):
+def _color_detector(kernel, bias):
     """logit = kernel . (L, a, b) + bias per pixel: a fixed, hand-set D."""
     x = keras.Input((SIZE, SIZE, 3))
     d = keras.Model(x, keras.layers.Conv2D(1, 1)(x))
@@ -575,7 +575,7 @@ def _margin_step(discriminator, margin, **options):
 
 def test_margin_skips_the_d_update_when_both_errors_are_below_gamma():
     # logits +5 on real pairs, -5 on fakes: both errors softplus(-5) = 0.0067 < 0.5
-    detector = _colour_detector([0, 10, 10], -5)
+    detector = _color_detector([0, 10, 10], -5)
     skipped, d_unchanged, state_unchanged, model = _margin_step(detector, 0.5)
     assert skipped == 1.0 and d_unchanged and state_unchanged
     assert int(model.d_optimizer.iterations) == 0
@@ -586,7 +586,7 @@ def test_margin_skips_the_d_update_when_both_errors_are_below_gamma():
 
 def test_margin_updates_when_both_errors_are_above_gamma():
     # a constant logit 0: both errors log 2 = 0.69 > 0.5
-    detector = _colour_detector([0, 0, 0], 0.0)
+    detector = _color_detector([0, 0, 0], 0.0)
     skipped, d_unchanged, state_unchanged, model = _margin_step(detector, 0.5)
     assert skipped == 0.0 and not d_unchanged and not state_unchanged
     assert int(model.d_optimizer.iterations) == 1
@@ -595,14 +595,14 @@ def test_margin_updates_when_both_errors_are_above_gamma():
 def test_margin_follows_algorithm_2_when_one_error_is_below_gamma():
     # constant logit 2: errorReal = softplus(-2) = 0.13 < 0.5 < errorFake = 2.13.
     # Paper A's Algorithm 2 updates D only if both errors exceed gamma.
-    skipped, d_unchanged, _, _ = _margin_step(_colour_detector([0, 0, 0], 2.0), 0.5)
+    skipped, d_unchanged, _, _ = _margin_step(_color_detector([0, 0, 0], 2.0), 0.5)
     assert skipped == 1.0 and d_unchanged
 
 
 def test_margin_on_fake_updates_d_while_g_fools_it():
     # constant logit 2 ("real" for every pair): errorFake = 2.13 > 0.5, so D
     # trains, although errorReal = 0.13 is below the margin.
-    skipped, d_unchanged, _, model = _margin_step(_colour_detector([0, 0, 0], 2.0), 0.5,
+    skipped, d_unchanged, _, model = _margin_step(_color_detector([0, 0, 0], 2.0), 0.5,
                                                   margin_on="fake")
     assert skipped == 0.0 and not d_unchanged and int(model.d_optimizer.iterations) == 1
     assert model.get_config()["margin_on"] == "fake"
@@ -611,14 +611,14 @@ def test_margin_on_fake_updates_d_while_g_fools_it():
 def test_margin_on_fake_rests_d_while_it_rejects_the_fakes():
     # constant logit -2 ("fake" for every pair): errorFake = 0.13 < 0.5 skips
     # the update, although errorReal = 2.13 is large.
-    skipped, d_unchanged, _, _ = _margin_step(_colour_detector([0, 0, 0], -2.0), 0.5,
+    skipped, d_unchanged, _, _ = _margin_step(_color_detector([0, 0, 0], -2.0), 0.5,
                                               margin_on="fake")
     assert skipped == 1.0 and d_unchanged
 
 
 def test_margin_on_must_name_the_errors():
     with pytest.raises(ValueError, match="margin_on"):
-        kcolor.CGAN(_zero_generator(), _colour_detector([0, 0, 0], 0.0), margin=0.5,
+        kcolor.CGAN(_zero_generator(), _color_detector([0, 0, 0], 0.0), margin=0.5,
                     margin_on="real")
 
 
@@ -860,7 +860,7 @@ def test_koo_generator_and_discriminator_fit():
 
 
 @pytest.mark.slow
-def test_cgan_beats_untrained_and_is_more_colourful_than_l2():
+def test_cgan_beats_untrained_and_is_more_colorful_than_l2():
     """Paper B on the sample data: a short cGAN (+ L1 x 100) run lowers test MAE and is
     more colourful than the L2 U-Net trained on the same batches.
 

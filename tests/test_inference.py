@@ -41,7 +41,7 @@ def test_output_has_input_size_and_keeps_full_resolution_l(model, rng):
     assert np.abs(L_in - L_out).mean() < 1.0
 
 
-def test_colour_comes_from_the_model(model):
+def test_color_comes_from_the_model(model):
     grey = np.full((20, 30), 128, np.uint8)
     out = kcolor.colorize(grey, model).astype(int)
     assert out.shape == (20, 30, 3)
@@ -183,7 +183,7 @@ def test_load_colorizer_round_trip_and_errors(model, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["regression", "classification", "cgan"])
-def test_every_colorizer_type_colourises(kind, rng):
+def test_every_colorizer_type_colorizes(kind, rng):
     from kcolor import models, quantize
 
     if kind == "regression":

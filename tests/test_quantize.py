@@ -115,7 +115,7 @@ def test_gamut_bin_count_and_grid():
     assert len(np.unique(centers, axis=0)) == len(centers)
 
 
-def test_gamut_bins_cover_scikit_image_colours():
+def test_gamut_bins_cover_scikit_image_colors():
     # Independent reference: scikit-image's conversion of a 48^3 RGB grid.
     levels = np.linspace(0, 1, 48)
     rgb = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), -1).reshape(-1, 3)
@@ -125,7 +125,7 @@ def test_gamut_bins_cover_scikit_image_colours():
     assert len(cells) >= 0.95 * len(centers)
 
 
-def test_every_gamut_centre_is_near_an_srgb_colour():
+def test_every_gamut_centre_is_near_an_srgb_color():
     # For each centre, some lightness makes a colour that survives the trip
     # Lab -> sRGB (clipped) -> Lab within one grid step.
     centers = gamut_bin_centers(10).astype(np.float64)

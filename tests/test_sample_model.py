@@ -13,7 +13,7 @@ def test_packaged_model_is_small_and_loads_with_safe_mode():
     assert inference.model_image_size(model) == sample_model.IMAGE_SIZE
 
 
-def test_packaged_model_colours_the_unseen_test_regions():
+def test_packaged_model_colors_the_unseen_test_regions():
     model = sample_model.load()
     test = data.sample("test", image_size=sample_model.IMAGE_SIZE, batch_size=100)
     scores = metrics.evaluate(model, test, verbose=False)

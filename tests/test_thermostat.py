@@ -7,7 +7,7 @@ import pytest
 
 import kcolor
 from kcolor.backend import keras
-from kcolor.colorizers.thermostat import ColourThermostat, mean_chroma
+from kcolor.colorizers.thermostat import ColorThermostat, mean_chroma
 from tests.test_gan import pairs, tiny_discriminator, tiny_generator
 
 pytestmark = pytest.mark.tf_only
@@ -22,17 +22,17 @@ def test_mean_chroma_matches_numpy():
 @pytest.mark.parametrize("fake_factor, rises", [(0.9, True), (0.1, False)])
 def test_the_multiplier_moves_against_the_error(fake_factor, rises):
     # too colourful (0.9 of the truth's chroma against a target of 0.5) -> heavier L1
-    thermostat = ColourThermostat(0.5, gain=0.1, scale_range=(0.25, 4.0))
+    thermostat = ColorThermostat(0.5, gain=0.1, scale_range=(0.25, 4.0))
     y = np.full((2, 3, 3, 2), 0.4, "float32")
     logs = thermostat.update(fake_factor * y, y)
-    assert float(logs["colour_ratio"]) == pytest.approx(fake_factor, rel=1e-4)
+    assert float(logs["color_ratio"]) == pytest.approx(fake_factor, rel=1e-4)
     expected = math.exp(0.1 * (fake_factor - 0.5))
     assert float(logs["l1_scale"]) == pytest.approx(expected, rel=1e-4)
     assert (float(thermostat.scale) > 1) == rises
 
 
 def test_the_multiplier_stays_inside_its_range_and_ignores_grey_batches():
-    thermostat = ColourThermostat(0.5, gain=10.0, scale_range=(0.5, 2.0))
+    thermostat = ColorThermostat(0.5, gain=10.0, scale_range=(0.5, 2.0))
     y = np.full((1, 2, 2, 2), 0.3, "float32")
     for _ in range(5):
         thermostat.update(y, y)  # ratio 1 > 0.5, pushed up hard
@@ -45,14 +45,14 @@ def test_the_multiplier_stays_inside_its_range_and_ignores_grey_batches():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"colour_target": 0.0}, "colour_target must be a number > 0"),
-    ({"colour_target": True}, "colour_target must be a number > 0"),
-    ({"colour_target": "0.8"}, "colour_target must be a number > 0"),
-    ({"colour_target": float("nan")}, "colour_target must be a number > 0"),
-    ({"colour_target": 0.8, "colour_gain": -1.0}, "colour_gain must be a number > 0"),
-    ({"colour_target": 0.8, "colour_scale_range": (2.0, 4.0)}, "0 < low <= 1 <= high"),
-    ({"colour_target": 0.8, "colour_scale_range": 3.0}, "two numbers"),
-    ({"colour_target": 0.8, "l1_weight": 0.0}, "l1_weight > 0.*colour_target=None"),
+    ({"color_target": 0.0}, "color_target must be a number > 0"),
+    ({"color_target": True}, "color_target must be a number > 0"),
+    ({"color_target": "0.8"}, "color_target must be a number > 0"),
+    ({"color_target": float("nan")}, "color_target must be a number > 0"),
+    ({"color_target": 0.8, "color_gain": -1.0}, "color_gain must be a number > 0"),
+    ({"color_target": 0.8, "color_scale_range": (2.0, 4.0)}, "0 < low <= 1 <= high"),
+    ({"color_target": 0.8, "color_scale_range": 3.0}, "two numbers"),
+    ({"color_target": 0.8, "l1_weight": 0.0}, "l1_weight > 0.*color_target=None"),
 ])
 def test_options_that_cannot_steer_are_refused(kwargs, match):
     kwargs = {"l1_weight": 10.0, **kwargs}
@@ -62,13 +62,13 @@ def test_options_that_cannot_steer_are_refused(kwargs, match):
 
 def test_a_numpy_target_is_a_number():
     model = kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
-                        colour_target=np.float32(0.8), colour_gain=np.float32(0.1))
+                        color_target=np.float32(0.8), color_gain=np.float32(0.1))
     assert model.thermostat.target == pytest.approx(0.8) and model.thermostat.gain == pytest.approx(0.1)
 
 
 def test_the_l1_term_is_weighted_by_the_multiplier():
     model = kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
-                        adversarial_weight=0.0, colour_target=0.8)
+                        adversarial_weight=0.0, color_target=0.8)
     model.compile()
     L, ab = pairs(4)
     fake = model.generator(L)
@@ -82,18 +82,18 @@ def test_the_l1_term_is_weighted_by_the_multiplier():
 def test_training_steers_the_weight_towards_the_target(update_order, target, bound):
     # an unreachable target drives the multiplier to the matching end of its range
     model = kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
-                        colour_target=target, colour_gain=1.0, update_order=update_order)
+                        color_target=target, color_gain=1.0, update_order=update_order)
     model.compile(jit_compile=False)
     L, ab = pairs(16)
     history = model.fit(L, ab, batch_size=8, epochs=3, verbose=0).history
-    assert {"colour_ratio", "l1_scale"} <= set(history)
+    assert {"color_ratio", "l1_scale"} <= set(history)
     assert history["l1_scale"][-1] == pytest.approx(bound, rel=1e-4)
     assert float(model.current_l1_weight()) == pytest.approx(10.0 * bound, rel=1e-4)
 
 
 def test_a_steered_model_saves_and_reloads_its_multiplier(tmp_path):
     model = kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
-                        colour_target=0.7, colour_gain=0.2, colour_scale_range=(0.25, 4.0))
+                        color_target=0.7, color_gain=0.2, color_scale_range=(0.25, 4.0))
     model.compile(jit_compile=False)
     L, ab = pairs(8)
     model.fit(L, ab, batch_size=4, epochs=2, verbose=0)
@@ -112,14 +112,14 @@ def test_without_a_target_nothing_is_steered_or_logged():
     model.compile(jit_compile=False)
     assert model.thermostat is None and model.current_l1_weight() == 10.0
     history = model.fit(*pairs(8), batch_size=4, epochs=1, verbose=0).history
-    assert "l1_scale" not in history and "colour_ratio" not in history
+    assert "l1_scale" not in history and "color_ratio" not in history
 
 
 def test_a_checkpoint_carries_the_multiplier_so_a_resumed_run_keeps_steering(tmp_path):
     # kcolor's checkpoints are model.save_weights: the multiplier must be among them
     def steered():
         return kcolor.CGAN(tiny_generator(), tiny_discriminator(), l1_weight=10.0,
-                           colour_target=0.7, colour_gain=0.5)
+                           color_target=0.7, color_gain=0.5)
 
     model = steered()
     model.compile(jit_compile=False)

@@ -28,7 +28,7 @@ def test_a_judge_who_always_says_real_is_always_fooled(pairs):
     assert results["accuracy"] == pytest.approx(results["real_shown"] / results["judged"])
 
 
-def test_colourfulness_judge_sees_through_grey_fakes(pairs):
+def test_colorfulness_judge_sees_through_grey_fakes(pairs):
     def vivid(image):
         return float(np.std(image.astype(float) - image.mean(axis=-1, keepdims=True))) > 1.0
 

@@ -12,7 +12,7 @@
 ``base`` holds the ``keras.Model`` they all build on (kcolor's XLA default),
 ``gan_inputs`` what a GAN's networks eat, ``scaling`` what several devices
 and mixed precision add to a train step, ``thermostat`` the optional control
-of the L1 weight that holds the fakes' colour at a target (``colour_target``),
+of the L1 weight that holds the fakes' colour at a target (``color_target``),
 ``trackers`` the logged value Keras has no tracker for. Importing this package registers every colorizer
 class with Keras, so saved ``.keras`` files load with
 ``keras.saving.load_model``.

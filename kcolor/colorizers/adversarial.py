@@ -71,16 +71,16 @@ class AdversarialColorizer(ColorizerModel):
             pix2pix tutorial's ``train_step`` does. It saves one generator
             forward pass and one discriminator pass per step; it needs
             ``d_steps = g_steps = 1``.
-        colour_target: ``None`` (default) keeps ``l1_weight`` fixed. A
+        color_target: ``None`` (default) keeps ``l1_weight`` fixed. A
             number turns on the colour thermostat
             (``kcolor.colorizers.thermostat``): after each G update the L1
             weight is scaled so that the fakes' mean chroma stays near
-            ``colour_target`` times the truth's on the same batch, which
+            ``color_target`` times the truth's on the same batch, which
             fixes where a run ends on the accuracy-against-colour trade
-            instead of leaving it to the seed. Logs ``colour_ratio`` and
+            instead of leaving it to the seed. Logs ``color_ratio`` and
             ``l1_scale``. Needs a conditional model with ``l1_weight > 0``.
-        colour_gain: the thermostat's step per unit of error (0.05).
-        colour_scale_range: ``(low, high)``: the bounds of the L1 weight's
+        color_gain: the thermostat's step per unit of error (0.05).
+        color_scale_range: ``(low, high)``: the bounds of the L1 weight's
             multiplier (``(0.5, 2.0)``).
         seed: seed of the step's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.Model`` arguments (``name``, ...).
@@ -103,7 +103,7 @@ class AdversarialColorizer(ColorizerModel):
     def __init__(self, generator, discriminator, *, conditional=True, noise="dropout",
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
                  adversarial_warmup=0, d_steps=1, g_steps=1, update_order="alternating",
-                 colour_target=None, colour_gain=0.05, colour_scale_range=(0.5, 2.0),
+                 color_target=None, color_gain=0.05, color_scale_range=(0.5, 2.0),
                  seed=None, **kwargs):
         super().__init__(**kwargs)
         check_loss_options(
@@ -121,19 +121,19 @@ class AdversarialColorizer(ColorizerModel):
         self.adversarial_warmup = int(adversarial_warmup)
         self.d_steps, self.g_steps, self.seed = int(d_steps), int(g_steps), seed
         self.update_order = update_order
-        thermostat.check_options(1.0 if colour_target is None else colour_target,
-                                 colour_gain, colour_scale_range)
+        thermostat.check_options(1.0 if color_target is None else color_target,
+                                 color_gain, color_scale_range)
         self.thermostat = None
-        if colour_target is not None:
+        if color_target is not None:
             if not (self.conditional and self.l1_weight > 0):
                 raise ValueError(
-                    f"colour_target steers the L1 weight towards the true colours: it needs a "
+                    f"color_target steers the L1 weight towards the true colours: it needs a "
                     f"conditional model with l1_weight > 0 (got l1_weight={l1_weight!r}, "
-                    f"conditional={conditional!r}). Pass colour_target=None to keep the "
+                    f"conditional={conditional!r}). Pass color_target=None to keep the "
                     "L1 weight you set.")
-            self.thermostat = thermostat.ColourThermostat(
-                colour_target, gain=colour_gain, scale_range=colour_scale_range,
-                name="colour_thermostat")
+            self.thermostat = thermostat.ColorThermostat(
+                color_target, gain=color_gain, scale_range=color_scale_range,
+                name="color_thermostat")
         self._shared_fake = None  # set during a simultaneous step (see discriminate)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.noise_shape = gan_inputs.noise_shape(
@@ -166,7 +166,7 @@ class AdversarialColorizer(ColorizerModel):
             grads = tape.gradient(g_loss, self.generator.trainable_variables)
             g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, grads)
             self.g_optimizer.apply(grads, self.generator.trainable_variables)
-            g_logs.update(self.steer_colour(fake, y))
+            g_logs.update(self.steer_color(fake, y))
 
         return self.record({**d_logs, **g_logs})
 
@@ -192,10 +192,10 @@ class AdversarialColorizer(ColorizerModel):
         g_logs["g_grad_norm"] = scaling.gradient_norm(self.g_optimizer, g_grads)
         self.g_optimizer.apply(g_grads, self.generator.trainable_variables)
         d_logs.update(self.update_discriminator(d_grads, d_logs))
-        g_logs.update(self.steer_colour(fake, y))
+        g_logs.update(self.steer_color(fake, y))
         return {**d_logs, **g_logs}
 
-    def steer_colour(self, fake, y):
+    def steer_color(self, fake, y):
         """The colour thermostat's step after a G update (``{}`` without one)."""
         return {} if self.thermostat is None else self.thermostat.update(fake, y)
 
@@ -302,11 +302,11 @@ class AdversarialColorizer(ColorizerModel):
         return []
 
     # --- what the networks eat ---------------------------------------------------
-    def discriminator_inputs(self, x, colours):
+    def discriminator_inputs(self, x, colors):
         """What D sees: ``concat(L, ab)``, or the image alone when unconditional."""
-        return colours if x is None else ops.concatenate([x, ops.cast(colours, x.dtype)], -1)
+        return colors if x is None else ops.concatenate([x, ops.cast(colors, x.dtype)], -1)
 
-    def discriminate(self, x, colours, training=True):
+    def discriminate(self, x, colors, training=True):
         """D's outputs on ``discriminator_inputs(x, colours)``, in float32.
 
         In a simultaneous step, D's outputs on that step's fakes are computed
@@ -314,11 +314,11 @@ class AdversarialColorizer(ColorizerModel):
         on the fakes, as in pix2pix).
         """
         shared = self._shared_fake
-        if shared is not None and colours is shared["fake"] and "outputs" in shared:
+        if shared is not None and colors is shared["fake"] and "outputs" in shared:
             return shared["outputs"]
-        outputs = self.discriminator(self.discriminator_inputs(x, colours), training=training)
+        outputs = self.discriminator(self.discriminator_inputs(x, colors), training=training)
         outputs = keras.tree.map_structure(lambda t: ops.cast(t, "float32"), outputs)
-        if shared is not None and colours is shared["fake"]:
+        if shared is not None and colors is shared["fake"]:
             shared["outputs"] = outputs
         return outputs
 
@@ -368,7 +368,7 @@ class AdversarialColorizer(ColorizerModel):
                 optimizer.build(network.trainable_variables)
         # The trackers: one per logged value, made now that the family's options are set.
         names = ["d_loss", "g_loss", "g_adv_loss"] + (["l1", "l2"] if self.conditional else [])
-        names += ["colour_ratio"] if self.thermostat is not None else []
+        names += ["color_ratio"] if self.thermostat is not None else []
         self.trackers = {name: keras.metrics.Mean(name=name)
                          for name in names + list(self.family_logs())}
         self.trackers["g_grad_norm"] = LastValue(name="g_grad_norm")  # each batch's own
@@ -419,8 +419,8 @@ class AdversarialColorizer(ColorizerModel):
             adversarial_warmup=self.adversarial_warmup, d_steps=self.d_steps,
             g_steps=self.g_steps, update_order=self.update_order, seed=self.seed)
         if self.thermostat is not None:
-            config.update(colour_target=self.thermostat.target, colour_gain=self.thermostat.gain,
-                          colour_scale_range=list(self.thermostat.scale_range))
+            config.update(color_target=self.thermostat.target, color_gain=self.thermostat.gain,
+                          color_scale_range=list(self.thermostat.scale_range))
         return config
 
     @classmethod

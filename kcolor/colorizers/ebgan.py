@@ -88,10 +88,10 @@ class EBGAN(AdversarialColorizer):
         self.margin = float(margin)
         self.pull_away_weight = float(pull_away_weight)
 
-    def energy(self, x, colours, training=True):
+    def energy(self, x, colors, training=True):
         """``(D(x), code)``: the per-sample reconstruction MSE, and the encoder's code."""
-        reconstruction, code = self.discriminate(x, colours, training)
-        inputs = ops.cast(self.discriminator_inputs(x, colours), "float32")
+        reconstruction, code = self.discriminate(x, colors, training)
+        inputs = ops.cast(self.discriminator_inputs(x, colors), "float32")
         error = ops.square(reconstruction - inputs)
         return ops.mean(ops.reshape(error, (ops.shape(error)[0], -1)), axis=1), code
 

@@ -109,14 +109,14 @@ def _generator_noise_shape(g_in, conditional, noise, noise_dim):
 def _check_discriminator(g_out, d_in, conditional):
     if len(d_in) != 1:
         raise ValueError(f"The discriminator must take one input; it takes {len(d_in)}.")
-    colours = g_out[0][-1]
-    expected = colours + 1 if conditional else colours
+    colors = g_out[0][-1]
+    expected = colors + 1 if conditional else colors
     channels = d_in[0][-1]
-    if None not in (colours, channels) and channels != expected:
+    if None not in (colors, channels) and channels != expected:
         what = "concat(L, ab)" if conditional else "the generated image"
         raise ValueError(
             f"The discriminator takes {channels} channels but sees {what}: {expected} "
-            f"channels (the generator outputs {colours})."
+            f"channels (the generator outputs {colors})."
         )
     g_hw, d_hw = tuple(g_out[0][1:3]), tuple(d_in[0][1:3])
     if None not in g_hw + d_hw and g_hw != d_hw:

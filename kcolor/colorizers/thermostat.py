@@ -4,7 +4,7 @@ A conditional GAN's L1 weight sets where it lands on the trade between
 accuracy and colour: a heavier weight pulls G towards the conditional median
 (duller, closer), a lighter one lets the adversarial term paint. With a fixed
 weight, where a short run ends on that trade moves from seed to seed.
-``ColourThermostat`` fixes the end point instead of the weight. After every
+``ColorThermostat`` fixes the end point instead of the weight. After every
 generator update it compares the fakes' mean chroma (``sqrt(a^2 + b^2)``) with
 the true colours' on the same batch and moves a multiplier of the L1 weight:
 
@@ -43,22 +43,22 @@ def _is_number(value):
 def check_options(target, gain, scale_range):
     """Raises ``ValueError`` for a target, gain or range that cannot steer."""
     if not (_is_number(target) and math.isfinite(target) and target > 0):
-        raise ValueError(f"colour_target must be a number > 0 (a fraction of the true "
+        raise ValueError(f"color_target must be a number > 0 (a fraction of the true "
                          f"colours' chroma, e.g. 0.8), got {target!r}.")
     if not (_is_number(gain) and math.isfinite(gain) and gain > 0):
-        raise ValueError(f"colour_gain must be a number > 0, got {gain!r}.")
+        raise ValueError(f"color_gain must be a number > 0, got {gain!r}.")
     try:
         low, high = (float(v) for v in scale_range)
     except (TypeError, ValueError):
-        raise ValueError(f"colour_scale_range must be two numbers (low, high), "
+        raise ValueError(f"color_scale_range must be two numbers (low, high), "
                          f"got {scale_range!r}.") from None
     if not (0 < low <= 1 <= high and math.isfinite(high)):
-        raise ValueError(f"colour_scale_range must satisfy 0 < low <= 1 <= high, "
+        raise ValueError(f"color_scale_range must satisfy 0 < low <= 1 <= high, "
                          f"got {scale_range!r}.")
 
 
 @keras.saving.register_keras_serializable(package="kcolor")
-class ColourThermostat(keras.layers.Layer):
+class ColorThermostat(keras.layers.Layer):
     """Holds ``chroma(G(x)) / chroma(y)`` near ``target`` by scaling the L1 weight.
 
     A layer only so that its one variable, ``log_scale``, is saved with the
@@ -71,7 +71,7 @@ class ColourThermostat(keras.layers.Layer):
         scale_range: ``(low, high)`` bounds of the multiplier (1 inside).
 
     Example:
-        >>> thermostat = ColourThermostat(0.5, gain=1.0)
+        >>> thermostat = ColorThermostat(0.5, gain=1.0)
         >>> y = keras.ops.ones((1, 2, 2, 2)); fake = 0.9 * y   # too colourful
         >>> logs = thermostat.update(fake, y)
         >>> round(float(logs["l1_scale"]), 3)                 # exp(1.0 * 0.4)
@@ -96,7 +96,7 @@ class ColourThermostat(keras.layers.Layer):
     def update(self, fake, y):
         """One control step from a batch's fakes and truth.
 
-        Returns ``{"colour_ratio": chroma(fake) / chroma(y), "l1_scale": the new
+        Returns ``{"color_ratio": chroma(fake) / chroma(y), "l1_scale": the new
         multiplier}``. A batch without colour (all grey) leaves the multiplier.
         """
         truth = mean_chroma(y)
@@ -104,7 +104,7 @@ class ColourThermostat(keras.layers.Layer):
         low, high = (math.log(v) for v in self.scale_range)
         moved = ops.clip(self.log_scale + self.gain * (ratio - self.target), low, high)
         self.log_scale.assign(ops.where(truth > 1e-6, moved, self.log_scale))
-        return {"colour_ratio": ratio, "l1_scale": self.scale}
+        return {"color_ratio": ratio, "l1_scale": self.scale}
 
     def get_config(self):
         config = super().get_config()
@@ -112,4 +112,4 @@ class ColourThermostat(keras.layers.Layer):
         return config
 
 
-__all__ = ["ColourThermostat", "check_options", "mean_chroma"]
+__all__ = ["ColorThermostat", "check_options", "mean_chroma"]
