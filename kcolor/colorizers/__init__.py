@@ -10,10 +10,12 @@
   (``adversarial.py``).
 
 ``base`` holds the ``keras.Model`` they all build on (kcolor's XLA default),
-``gan_inputs`` what a GAN's networks eat, ``scaling`` what several devices
-and mixed precision add to a train step, ``thermostat`` the optional control
-of the L1 weight that holds the fakes' colour at a target (``color_target``),
-``trackers`` the logged value Keras has no tracker for. Importing this package registers every colorizer
+``weights`` a GAN's loss weights that change during training (the
+adversarial warm-up's ``LinearRamp``, the L1 weight's ``ColorThermostat``),
+``options`` the checks of a GAN's options and ``from_settings`` (flat
+settings -> constructor arguments), ``replicas`` what several devices and
+mixed precision add to a train step, ``trackers`` the logged value Keras has
+no tracker for. Importing this package registers every colorizer
 class with Keras, so saved ``.keras`` files load with
 ``keras.saving.load_model``.
 """

@@ -1,14 +1,13 @@
 """``CGAN``: the conditional GAN with the cross-entropy loss (papers A and B).
 
 Its two loss functions, ``discriminator_loss`` and ``adversarial_loss`` (G's
-adversarial term), are below in full; ``AdversarialColorizer`` adds the L1 /
-L2 terms to make ``generator_loss`` and runs the train step.
+adversarial term), are below in full, on D's logits as pix2pix writes them;
+``AdversarialColorizer`` adds the L1 / L2 terms to make ``generator_loss``
+and runs the train step (``adversarial.py``).
 """
 
-import warnings
-
 from kcolor.backend import keras
-from kcolor.colorizers import scaling
+from kcolor.colorizers import replicas
 from kcolor.colorizers.adversarial import AdversarialColorizer
 
 ops = keras.ops
@@ -38,8 +37,7 @@ class CGAN(AdversarialColorizer):
             ``"non_saturating"`` (default), ``-E log D(x, G(x))``, or
             ``"saturating"``, the minimax ``E log(1 - D(x, G(x)))`` whose
             gradient vanishes while D rejects the fakes (paper A, 3.2;
-            Goodfellow et al., 2014, section 3). The old keyword
-            ``generator_loss=`` still works, with a ``DeprecationWarning``.
+            Goodfellow et al., 2014, section 3).
         one_sided_label_smoothing: the amount taken off the real label only:
             0.1 trains D towards 0.9 on real pairs and 0 on fakes (paper B,
             section 3.3). Default 0.
@@ -74,15 +72,10 @@ class CGAN(AdversarialColorizer):
     """
 
     ADVERSARIAL_FORMS = ("non_saturating", "saturating")
-    GENERATOR_LOSSES = ADVERSARIAL_FORMS  # the old name, kept for one release
     MARGIN_ON = ("both", "fake")
 
     def __init__(self, generator, discriminator, *, adversarial_form="non_saturating",
                  one_sided_label_smoothing=0.0, margin=None, margin_on="both", **kwargs):
-        if "generator_loss" in kwargs:  # the old name of adversarial_form
-            warnings.warn("CGAN(generator_loss=...) is now CGAN(adversarial_form=...).",
-                          DeprecationWarning, stacklevel=2)
-            adversarial_form = kwargs.pop("generator_loss")
         if adversarial_form not in self.ADVERSARIAL_FORMS:
             raise ValueError(f"adversarial_form must be one of {self.ADVERSARIAL_FORMS}, "
                              f"got {adversarial_form!r}.")
@@ -103,10 +96,8 @@ class CGAN(AdversarialColorizer):
         self.margin = None if margin is None else float(margin)
         self.margin_on = margin_on
 
-    def discriminator_loss(self, x, y, fake, training=True):
+    def discriminator_loss(self, real_logits, fake_logits):
         """``errorReal + errorFake = -E log D(x, y) - E log(1 - D(x, G(x)))``."""
-        real_logits = self.discriminate(x, y, training)
-        fake_logits = self.discriminate(x, fake, training)
         real_error = sigmoid_cross_entropy(real_logits, 1.0 - self.one_sided_label_smoothing)
         fake_error = sigmoid_cross_entropy(fake_logits, 0.0)
         return {
@@ -117,9 +108,8 @@ class CGAN(AdversarialColorizer):
             "d_fake_acc": ops.mean(ops.cast(fake_logits < 0, "float32")),
         }
 
-    def adversarial_loss(self, x, fake, training=True):
+    def adversarial_loss(self, fake_logits):
         """Non-saturating ``-E log D(x, G(x))``, or minimax ``E log(1 - D(x, G(x)))``."""
-        fake_logits = self.discriminate(x, fake, training)
         if self.adversarial_form == "saturating":
             return {"g_adv_loss": -ops.mean(ops.softplus(fake_logits))}  # log(1 - sigmoid)
         return {"g_adv_loss": ops.mean(ops.softplus(-fake_logits))}  # -log(sigmoid)
@@ -130,12 +120,12 @@ class CGAN(AdversarialColorizer):
         # Algorithm 2, line 7: update only if errorFake > gamma and errorReal > gamma
         # (on the global batch's errors, so that every replica decides alike);
         # margin_on="fake" asks errorFake > gamma only.
-        update = scaling.global_mean(d_logs["d_fake_error"]) > self.margin
+        update = replicas.global_mean(d_logs["d_fake_error"]) > self.margin
         if self.margin_on == "both":
             update = ops.logical_and(
-                update, scaling.global_mean(d_logs["d_real_error"]) > self.margin)
+                update, replicas.global_mean(d_logs["d_real_error"]) > self.margin)
         variables = self.discriminator.trainable_variables
-        return {"d_skipped": scaling.apply_if(self.d_optimizer, update, grads, variables)}
+        return {"d_skipped": replicas.apply_if(self.d_optimizer, update, grads, variables)}
 
     def family_logs(self):
         return ["d_real_acc", "d_fake_acc"] + (["d_skipped"] if self.margin is not None else [])
@@ -146,13 +136,6 @@ class CGAN(AdversarialColorizer):
                       margin_on=self.margin_on,
                       one_sided_label_smoothing=self.one_sided_label_smoothing)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if "generator_loss" in config:  # saved before adversarial_form had its name
-            config["adversarial_form"] = config.pop("generator_loss")
-        return super().from_config(config)
 
 
 __all__ = ["CGAN", "sigmoid_cross_entropy"]

@@ -18,7 +18,7 @@ import numpy as np
 
 from kcolor import losses
 from kcolor.backend import keras, tf
-from kcolor.colorizers import scaling
+from kcolor.colorizers import replicas
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.colorizers.regression import Colorizer, compile_from_config
 from kcolor.quantize import DECODE_METHODS, DEFAULT_T, Bins
@@ -257,7 +257,7 @@ class ClassColorizer(ColorizerModel):
             loss, accuracy = self.compute_class_loss(ab, logits)
             total = loss + ops.sum(self.losses) if self.losses else loss
             # tf.distribute: this replica's share; mixed_float16: the loss scale.
-            scaled = scaling.loss_to_differentiate(self.optimizer, total)
+            scaled = replicas.loss_to_differentiate(self.optimizer, total)
         gradients = tape.gradient(scaled, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
         self.loss_tracker.update_state(loss)

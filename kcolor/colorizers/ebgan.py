@@ -6,7 +6,7 @@ with the pull-away term) are below in full; the shared step
 """
 
 from kcolor.backend import keras
-from kcolor.colorizers import gan_inputs, scaling
+from kcolor.colorizers import options, replicas
 from kcolor.colorizers.adversarial import AdversarialColorizer
 
 ops = keras.ops
@@ -72,8 +72,8 @@ class EBGAN(AdversarialColorizer):
             raise ValueError(
                 f"pull_away_weight must be >= 0 (paper D: 0.1), got {pull_away_weight!r}."
             )
-        outputs = gan_inputs.output_shapes(discriminator)
-        inputs = gan_inputs.input_shapes(discriminator)
+        outputs = options.output_shapes(discriminator)
+        inputs = options.input_shapes(discriminator)
         if outputs is not None and len(outputs) != 2:
             raise ValueError(
                 "EBGAN's discriminator is an autoencoder returning [reconstruction, code] "
@@ -88,26 +88,29 @@ class EBGAN(AdversarialColorizer):
         self.margin = float(margin)
         self.pull_away_weight = float(pull_away_weight)
 
+    def discriminate(self, x, colors, training=True):
+        """D's outputs for EBGAN: ``(energy, code)`` (see ``energy``)."""
+        return self.energy(x, colors, training)
+
     def energy(self, x, colors, training=True):
         """``(D(x), code)``: the per-sample reconstruction MSE, and the encoder's code."""
-        reconstruction, code = self.discriminate(x, colors, training)
+        reconstruction, code = super().discriminate(x, colors, training)
         inputs = ops.cast(self.discriminator_inputs(x, colors), "float32")
         error = ops.square(reconstruction - inputs)
         return ops.mean(ops.reshape(error, (ops.shape(error)[0], -1)), axis=1), code
 
-    def discriminator_loss(self, x, y, fake, training=True):
+    def discriminator_loss(self, real_out, fake_out):
         """``E D(x, y) + E max(0, m - D(x, G(x)))`` (the hinge per sample)."""
-        real_energy, _ = self.energy(x, y, training)
-        fake_energy, _ = self.energy(x, fake, training)
+        (real_energy, _), (fake_energy, _) = real_out, fake_out
         return {"d_loss": ops.mean(real_energy) + ops.mean(ops.relu(self.margin - fake_energy))}
 
-    def adversarial_loss(self, x, fake, training=True):
+    def adversarial_loss(self, fake_out):
         """``E D(x, G(x)) + lambda_PT PT(codes of the global batch's fakes)``."""
-        fake_energy, codes = self.energy(x, fake, training)
+        fake_energy, codes = fake_out
         logs = {"g_adv_loss": ops.mean(fake_energy)}
         if self.pull_away_weight:
             # PT compares every pair of the global batch: gather all replicas' codes.
-            logs["pull_away"] = pull_away_term(scaling.all_gather(codes))
+            logs["pull_away"] = pull_away_term(replicas.all_gather(codes))
             logs["g_adv_loss"] += self.pull_away_weight * logs["pull_away"]
         return logs
 

@@ -42,10 +42,8 @@ class LSGAN(AdversarialColorizer):
         super().__init__(generator, discriminator, **kwargs)
         self.a, self.b, self.c = float(a), float(b), float(c)
 
-    def discriminator_loss(self, x, y, fake, training=True):
+    def discriminator_loss(self, real_scores, fake_scores):
         """``1/2 E (D(x, y) - b)^2 + 1/2 E (D(x, G(x)) - a)^2``."""
-        real_scores = self.discriminate(x, y, training)
-        fake_scores = self.discriminate(x, fake, training)
         real_term = 0.5 * ops.mean(ops.square(real_scores - self.b))
         fake_term = 0.5 * ops.mean(ops.square(fake_scores - self.a))
         middle, sign = (self.a + self.b) / 2.0, (1.0 if self.b > self.a else -1.0)
@@ -55,9 +53,8 @@ class LSGAN(AdversarialColorizer):
             "d_fake_acc": ops.mean(ops.cast(sign * (fake_scores - middle) < 0, "float32")),
         }
 
-    def adversarial_loss(self, x, fake, training=True):
+    def adversarial_loss(self, fake_scores):
         """``1/2 E (D(x, G(x)) - c)^2``."""
-        fake_scores = self.discriminate(x, fake, training)
         return {"g_adv_loss": 0.5 * ops.mean(ops.square(fake_scores - self.c))}
 
     def family_logs(self):

@@ -20,6 +20,7 @@ image alone.
 import numpy as np
 
 from kcolor.backend import keras
+from kcolor.colorizers.weights import ColorThermostat, LinearRamp
 
 NOISE_MODES = (None, "dropout", "input")
 UPDATE_ORDERS = ("alternating", "simultaneous")
@@ -28,14 +29,34 @@ UPDATE_ORDERS = ("alternating", "simultaneous")
 def from_settings(settings):
     """An experiment's flat ``gan`` settings -> the GAN constructor's keyword arguments.
 
+    ``color_target`` (with ``color_gain`` and ``color_scale_range``) makes
+    ``l1_weight`` a ``ColorThermostat``; ``color_target=None`` keeps the
+    number. ``adversarial_warmup=N`` (N >= 1) makes ``adversarial_weight`` a
+    ``LinearRamp`` over N generator updates; 0 keeps the number.
+
     Args:
         settings: a dict of plain values, e.g. ``{"l1_weight": 350,
             "color_target": 0.84, "adversarial_warmup": 600}``.
 
     Returns:
         A new dict of keyword arguments; keys it does not know pass through.
+
+    Example:
+        >>> from_settings({"l1_weight": 100, "adversarial_warmup": 600, "margin": 0.5})
+        {'l1_weight': 100, 'margin': 0.5, 'adversarial_weight': LinearRamp(1.0, steps=600)}
     """
-    return dict(settings)
+    kwargs = dict(settings)
+    target = kwargs.pop("color_target", None)
+    color = {key: kwargs.pop("color_" + key) for key in ("gain", "scale_range")
+             if "color_" + key in kwargs}
+    if target is not None:
+        kwargs["l1_weight"] = ColorThermostat(kwargs.get("l1_weight", 0.0), target, **color)
+    warmup = kwargs.pop("adversarial_warmup", 0)
+    check_loss_options(conditional=True, weights={}, steps={},
+                       warmup={"adversarial_warmup": warmup})
+    if warmup:
+        kwargs["adversarial_weight"] = LinearRamp(kwargs.get("adversarial_weight", 1.0), warmup)
+    return kwargs
 
 
 def check_update_order(update_order, *, d_steps, g_steps):
@@ -58,7 +79,9 @@ def check_loss_options(*, conditional, weights, steps, warmup=None):
 
     Args:
         conditional: whether G sees a condition and has a target colour.
-        weights: ``{name: value}`` of the loss weights (finite, >= 0).
+        weights: ``{name: value}`` of the loss weights: finite numbers >= 0,
+            or schedules (``kcolor.colorizers.weights``; a ``ColorThermostat``
+            for ``l1_weight`` only).
         steps: ``{name: value}`` of the update counts (positive integers).
         warmup: ``{name: value}`` of step counts that may be 0 (integers >= 0).
     """
@@ -69,7 +92,15 @@ def check_loss_options(*, conditional, weights, steps, warmup=None):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
             raise ValueError(f"{name} must be {what}, got {value!r}.")
     for name, value in weights.items():
-        if not np.isfinite(value) or value < 0:
+        if isinstance(value, ColorThermostat) and name != "l1_weight":
+            raise ValueError(f"A ColorThermostat steers l1_weight; {name} got one.")
+        if isinstance(value, (ColorThermostat, LinearRamp)):
+            continue  # checked when it was built
+        if hasattr(value, "at"):
+            raise ValueError(f"{name} must be a number or a LinearRamp / ColorThermostat "
+                             f"(kcolor.colorizers.weights), got {value!r}.")
+        if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) \
+                or not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
     if not conditional and (weights.get("l1_weight") or weights.get("l2_weight")):
         raise ValueError(

@@ -11,7 +11,7 @@ loss, so ``compile(optimizer=...)`` is enough and ``fit`` / ``evaluate`` /
 
 from kcolor import losses
 from kcolor.backend import keras, tf
-from kcolor.colorizers import scaling
+from kcolor.colorizers import replicas
 from kcolor.colorizers.base import ColorizerModel
 from kcolor.layers import KooPreprocessing
 
@@ -37,7 +37,7 @@ class ScalarLoss(keras.losses.Loss):
     the loss function returns per-sample values. kcolor's regression losses
     (and most user callables) return the batch mean, a scalar: this wrapper
     divides such a scalar by ``num_replicas_in_sync`` itself
-    (``kcolor.colorizers.scaling.replica_share``) and leaves per-sample values to Keras.
+    (``kcolor.colorizers.replicas.replica_share``) and leaves per-sample values to Keras.
     Without a strategy it is the wrapped function, computed in float32.
     ``Colorizer.compile`` wraps its loss in it; you never need to.
 
@@ -61,7 +61,7 @@ class ScalarLoss(keras.losses.Loss):
     def call(self, y_true, y_pred):
         value = self.fn(y_true, y_pred)
         if len(getattr(value, "shape", ())) == 0:
-            value = scaling.replica_share(value)
+            value = replicas.replica_share(value)
         return value
 
     def get_config(self):

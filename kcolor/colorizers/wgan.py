@@ -1,8 +1,8 @@
 """``WGAN``: the Wasserstein GAN, with weight clipping or a gradient penalty.
 
-Its ``discriminator_loss`` (the critic's, with ``gradient_penalty``) and
-``adversarial_loss`` (G's adversarial term) are below in full; the shared
-step (``adversarial.py``) does the rest.
+Its ``discriminator_loss`` (the critic's), ``add_penalty`` (the gradient
+penalty, on the critic's inputs) and ``adversarial_loss`` (G's adversarial
+term) are below in full; the shared step (``adversarial.py``) does the rest.
 """
 
 from kcolor.backend import keras, tf
@@ -118,21 +118,22 @@ class WGAN(AdversarialColorizer):
             return None
         return 0.01 if self.clip_value is None else self.clip_value
 
-    def discriminator_loss(self, x, y, fake, training=True):
-        """``-(E f(x, y) - E f(x, G(x)))`` (+ lambda * the gradient penalty)."""
-        real_scores = self.discriminate(x, y, training)
-        fake_scores = self.discriminate(x, fake, training)
-        logs = {"d_loss": ops.mean(fake_scores) - ops.mean(real_scores)}
-        if self.gradient_penalty is not None:
-            alpha = self.interpolation_factors(y)
-            penalty = gradient_penalty(self.critic, y, ops.cast(fake, y.dtype), alpha, x, training)
-            logs.update(d_loss=logs["d_loss"] + self.gradient_penalty * penalty,
-                        gradient_penalty=penalty)
-        return logs
+    def discriminator_loss(self, real_scores, fake_scores):
+        """``-(E f(x, y) - E f(x, G(x)))``: minus the critic's Earth Mover estimate."""
+        return {"d_loss": ops.mean(fake_scores) - ops.mean(real_scores)}
 
-    def adversarial_loss(self, x, fake, training=True):
+    def add_penalty(self, d_logs, x, y, fake, training=True):
+        """``d_loss + lambda * gradient_penalty`` (logged too) when ``gradient_penalty`` is set."""
+        if self.gradient_penalty is None:
+            return d_logs
+        alpha = self.interpolation_factors(y)
+        penalty = gradient_penalty(self.critic, y, ops.cast(fake, y.dtype), alpha, x, training)
+        return {**d_logs, "d_loss": d_logs["d_loss"] + self.gradient_penalty * penalty,
+                "gradient_penalty": penalty}
+
+    def adversarial_loss(self, fake_scores):
         """``-E f(x, G(x))``: G raises the critic's score of its colourings."""
-        return {"g_adv_loss": -ops.mean(self.discriminate(x, fake, training))}
+        return {"g_adv_loss": -ops.mean(fake_scores)}
 
     def update_discriminator(self, grads, d_logs):
         """The update, then (without a penalty) the clipping: the critic stays K-Lipschitz."""
