@@ -25,6 +25,15 @@ Colorizers: ``Colorizer`` (regression), ``ClassColorizer`` (classification
 over ab bins) and the adversarial family ``CGAN``, ``LSGAN``, ``WGAN``,
 ``EBGAN``, which share one train step (``kcolor.colorizers.adversarial``).
 ``colorize(image, model)`` colourises a photo of any size.
+
+``import kcolor`` is enough to load any model kcolor saved, the Keras way::
+
+    import keras, kcolor
+    model = keras.models.load_model("models/03_cgan_quick.keras")
+
+because importing kcolor imports the modules that register its Keras classes
+and functions (``REGISTERING``); every other submodule is imported on first
+use, so ``import kcolor`` costs little more than importing TensorFlow.
 """
 
 import importlib
@@ -63,6 +72,24 @@ _ATTRIBUTES = {
     "EBGAN": "kcolor.colorizers",
     "colorize": "kcolor.inference",
 }
+
+
+# The modules that register Keras-serializable classes and functions
+# (``keras.saving.register_keras_serializable``): imported with kcolor, so that
+# ``keras.models.load_model`` finds ``kcolor>Colorizer``,
+# ``kcolor>leaky_relu_after_bias`` and the rest without a ``custom_objects``.
+# tests/test_load_model.py fails when a registering module is missing here.
+REGISTERING = (
+    "kcolor.layers",
+    "kcolor.losses",
+    "kcolor.models",
+    "kcolor.metrics",
+    "kcolor.quantize",
+    "kcolor.colorizers",
+)
+for _module in REGISTERING:
+    importlib.import_module(_module)
+del _module
 
 
 def __getattr__(name):
