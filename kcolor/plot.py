@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from kcolor import _deprecated, color
+from kcolor import color
 
 # ---------------------------------------------------------------------------
 # grey | prediction(s) | truth
@@ -465,12 +465,6 @@ def ab_plane(centers, values, *, grid=10.0, log=None, cell_size=3.2):
         fig.colorbar(patches, ax=ax, shrink=0.8)
     return fig
 
-
-# The tables moved to kcolor.tables; their old names here warn for one release.
-__getattr__ = _deprecated.moved(__name__, {
-    name: f"kcolor.tables.{name}"
-    for name in ("results_table", "ResultsTable", "metrics_table", "META_KEYS")
-})
 
 __all__ = ["compare", "history", "gradient_norms", "gan_losses", "ab_plane", "mosaic",
            "mosaics", "snapshots"]

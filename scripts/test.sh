@@ -7,8 +7,8 @@
 #   bash scripts/test.sh tests/test_color.py              # one test file (or file::test)
 #   bash scripts/test.sh notebooks/03_unet_vs_cgan.ipynb  # one notebook, under nbval
 #
-# An argument that names an existing file or folder narrows the run to the
-# paths given; options alone (CI passes -p no:cacheprovider) run everything:
+# A positional argument that names an existing file or folder narrows the run
+# to the paths given; options (and their values) alone (CI passes -p no:cacheprovider) run everything:
 # the unit tests in tests/ and the notebooks in notebooks/ under nbval.
 # Every run trains in a fresh, empty models folder (KCOLOR_MODELS, removed
 # afterwards), so no notebook reuses an earlier run's models or checkpoints.
@@ -25,11 +25,19 @@ KCOLOR_MODELS=$(mktemp -d "${TMPDIR:-/tmp}/kcolor-test-models.XXXXXX")
 export KCOLOR_MODELS
 trap 'rm -rf "$KCOLOR_MODELS"' EXIT
 
+# Only a positional argument narrows the run: the value of an option that
+# takes one (-k data, -m "not slow", -p no:cacheprovider) is no path, even
+# where a file or folder of that name exists (the repository has data/).
 paths=0
 nbval=0
+value=0
 for arg in "$@"; do
+  if [ "$value" = 1 ]; then value=0; continue; fi
   case "$arg" in
     --nbval*) nbval=1 ;;
+    -k|-m|-p|-o|-c|-n|-W|-r|--deselect|--ignore|--ignore-glob|--rootdir|--basetemp|\
+    --maxfail|--durations|--tb|--junitxml|--junit-xml|--confcutdir|--override-ini|\
+    --log-level|--dist|--numprocesses|--maxprocesses|--import-mode|--cov|--cov-report) value=1 ;;
     -*) ;;
     *) if [ -e "${arg%%::*}" ]; then paths=1; fi ;;
   esac

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from skimage import color as skcolor
 
+import kcolor
 from kcolor import color, metrics
 from kcolor.backend import keras, tf
 
@@ -396,11 +397,10 @@ def test_a_metric_saved_from_the_old_module_loads():
     assert (restored.n_bins, restored.channel) == (30, "b")
 
 
-def test_last_value_moved_to_the_colorizers_with_a_deprecation_warning():
+def test_last_value_lives_with_the_colorizers_not_the_metrics():
     from kcolor.colorizers.trackers import LastValue
 
-    with pytest.warns(DeprecationWarning, match="kcolor.colorizers.trackers.LastValue"):
-        assert metrics.LastValue is LastValue
+    assert not hasattr(metrics, "LastValue")
     assert keras.saving.get_registered_name(LastValue) == "kcolor>LastValue"
     tracker = LastValue(name="g_grad_norm")
     tracker.update_state(3.0)
@@ -408,5 +408,15 @@ def test_last_value_moved_to_the_colorizers_with_a_deprecation_warning():
     assert float(tracker.result()) == 3.0
     tracker.update_state(2.0)
     assert float(tracker.result()) == 2.0
-    with pytest.raises(AttributeError, match="no attribute"):
-        metrics.LastValues  # noqa: B018
+
+
+def test_uv_l2_is_eq_1_summed_over_u_and_v():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(8, 8, 8, 3), dtype=np.uint8)
+    data = kcolor.data.from_arrays(images, batch_size=4, color_space="yuv")
+    uv = np.concatenate([np.asarray(b[1]) for b in data])
+    assert metrics.uv_l2("truth", data) == 0.0
+    np.testing.assert_allclose(metrics.uv_l2("grey", data),
+                               np.square(uv).sum(-1).mean(), rtol=1e-5)
+    half = metrics.uv_l2(lambda Y: np.zeros(Y.shape[:-1] + (2,)) + 0.5, data)
+    np.testing.assert_allclose(half, np.square(uv - 0.5).sum(-1).mean(), rtol=1e-5)

@@ -77,14 +77,11 @@ def test_the_gan_starts_from_the_baseline_and_keeps_its_preprocessing():
         experiments.build(LADDER[0], "smoke", image_size=8)
 
 
-def test_uv_l2_is_eq_1_summed_over_u_and_v():
-    _, data = _yuv_data()
-    uv = np.concatenate([np.asarray(b[1]) for b in data])
-    assert paper_a.uv_l2("truth", data) == 0.0
-    np.testing.assert_allclose(paper_a.uv_l2("grey", data),
-                               np.square(uv).sum(-1).mean(), rtol=1e-5)
-    half = paper_a.uv_l2(lambda Y: np.zeros(Y.shape[:-1] + (2,)) + 0.5, data)
-    np.testing.assert_allclose(half, np.square(uv - 0.5).sum(-1).mean(), rtol=1e-5)
+def test_the_notebooks_names_are_the_librarys_objects():
+    assert paper_a.uv_l2 is kcolor.metrics.uv_l2  # notebooks 01 and 02 call paper_a.uv_l2
+    cfg = experiments.config("01_koo_baseline", "smoke")
+    assert cfg["colorizer"] is kcolor.Colorizer and cfg["preprocessing"] == "koo"
+    assert experiments.config(LADDER[0], "smoke")["colorizer"] is kcolor.CGAN
 
 
 def test_yuv_scores_equal_the_lab_scores_of_the_same_photos():

@@ -1,8 +1,9 @@
 """Notebooks 06 and 07: the font digits, the MLP GAN, the time budget, the registry.
 
-Notebook 06's experiments have data of their own (``SOURCES``), so
-``tests/test_experiments.py`` leaves their full profile to this file: every
-full configuration builds and trains one step on tiny input here.
+Notebook 06's experiments are unconditional generators of grey digits, so
+``tests/test_experiments_builders.py`` leaves their full profile to this
+file: every full configuration builds and trains one step on tiny input
+here.
 """
 
 import numpy as np
@@ -207,43 +208,3 @@ def test_fit_honours_the_configs_time_budget_and_reports_steps():
     smoke = experiments.build(name, "smoke", image_size=16)
     history = experiments.fit(smoke, train, name, "smoke", verbose=0)
     assert history.steps == experiments.total_steps(experiments.config(name, "smoke"))
-
-
-# ------------------------------------------------------------------ old names
-
-
-_MOVED = {
-    "SampleSnapshots": "kcolor.callbacks.SampleSnapshots",
-    "digit_classifier": "kcolor.models.digit_classifier",
-    "labelled_digits": "kcolor.digit_scores.labelled_digits",
-    "train_digit_classifier": "kcolor.digit_scores.train_digit_classifier",
-    "sample_quality": "kcolor.digit_scores.sample_quality",
-    "confidence_over_training": "kcolor.digit_scores.confidence_over_training",
-    "mosaic": "kcolor.plot.mosaic",
-    "FAMILIES_07": "kcolor.experiments.papers_d_c.GAN_LOSSES_07",
-}
-
-
-@pytest.mark.parametrize("old", sorted(_MOVED))
-def test_moved_names_warn_and_are_the_new_objects(old):
-    import importlib
-
-    module, _, name = _MOVED[old].rpartition(".")
-    with pytest.warns(DeprecationWarning, match=_MOVED[old]):
-        assert getattr(dc, old) is getattr(importlib.import_module(module), name)
-
-
-def test_old_figure_functions_warn_and_draw_what_the_new_ones_draw():
-    images = np.random.default_rng(0).uniform(-1, 1, size=(4, 8, 8, 1)).astype("float32")
-    with pytest.warns(DeprecationWarning, match="kcolor.plot.mosaics"):
-        fig = dc.plot_mosaics({"a": images}, columns=2)
-    assert [ax.get_title() for ax in fig.axes] == ["a"]
-    with pytest.warns(DeprecationWarning, match="kcolor.plot.snapshots"):
-        assert len(dc.plot_snapshots({"a": [images, images]}).axes) == 2
-    with pytest.warns(DeprecationWarning, match="kcolor.plot.gan_losses"):
-        fig = dc.plot_losses({"a": {"d_loss": [1.0], "l1": [2.0]}}, keys=("d_loss", "l1"))
-    assert len(fig.axes) == 2
-    L, ab = kcolor.color.rgb_to_l_ab(images * 0.5 + 0.5 + np.zeros((4, 8, 8, 3), "float32"))
-    with pytest.warns(DeprecationWarning, match="transpose=True"):
-        fig = dc.plot_variant_rows(L, ab, {"grey": kcolor.metrics.grey_predictor}, n=3)
-    assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["grey input", "grey", "truth"]

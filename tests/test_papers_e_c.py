@@ -26,11 +26,11 @@ def test_the_issue_names_are_registered_with_their_losses():
     losses = {n: experiments.config(n, "full").get("loss") for n in NAMES_04[:3]}
     assert losses == {"04_l2": "l2", "04_l2_dropout": "l2", "04_smooth_l1": "huber"}
     # Paper E, 4.2.7: a neuron is kept with p = 0.4, so Keras's rate is 0.6.
-    assert experiments.config("04_l2_dropout", "full")["generator"]["dropout"] == pytest.approx(0.6)
-    assert experiments.config("04_l2", "full")["generator"]["dropout"] == 0
+    assert experiments.config("04_l2_dropout", "full")["network"]["dropout"] == pytest.approx(0.6)
+    assert experiments.config("04_l2", "full")["network"]["dropout"] == 0
     for n, bins in (("04_ce10", 10), ("04_ce30", 30), ("04_ce50", 50)):
         cfg = experiments.config(n, "full")
-        assert cfg["bins"]["n"] == cfg["generator"]["num_classes"] == bins
+        assert cfg["bins"]["n"] == cfg["network"]["num_classes"] == bins
         assert (cfg["rebalance"], cfg["decode"]) == (False, "argmax")  # paper E
     cfg = experiments.config("05_colorful", "full")
     assert (cfg["bins"]["kind"], cfg["rebalance"], cfg["T"]) == ("gamut", True, 0.38)
@@ -91,15 +91,8 @@ def test_fit_bins_measures_the_prior_and_bin_means():
     assert weights[np.argmax(prior)] < 1.0 < weights.max()
 
 
-def test_decoder_orders_the_decodings_by_temperature():
-    model = experiments.build("05_colorful", "smoke")
-    L = np.random.default_rng(1).uniform(-1, 1, (2, 32, 32, 1)).astype(np.float32)
-    mean = np.asarray(papers_e_c.decoder(model, "mean")(L))
-    t1 = np.asarray(papers_e_c.decoder(model, "annealed_mean", 1.0)(L))
-    np.testing.assert_allclose(t1, mean, atol=1e-5)  # T = 1 is the mean
-    argmax = np.asarray(papers_e_c.decoder(model, "argmax")(L))
-    cold = np.asarray(papers_e_c.decoder(model, "annealed_mean", 0.01)(L))
-    assert np.mean(np.abs(cold - argmax)) < np.mean(np.abs(mean - argmax))  # T -> 0: the mode
+def test_the_notebooks_decoder_is_the_librarys():
+    assert papers_e_c.decoder is kcolor.quantize.decoder  # notebooks 04 and 05
 
 
 @pytest.mark.slow

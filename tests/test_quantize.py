@@ -99,9 +99,7 @@ def test_uniform_targets_are_the_one_hot_of_each_channel(rng):
     np.testing.assert_array_equal(index, expected)
     np.testing.assert_array_equal(targets, np.eye(10)[expected])  # (3, 5, 2, 10)
     np.testing.assert_array_equal(bins.one_hot(ab), targets)
-    # The old name said "soft"; it still works, with a warning naming one_hot.
-    with pytest.warns(DeprecationWarning, match="one_hot"):
-        np.testing.assert_array_equal(bins.soft_encode(ab), targets)
+    assert not hasattr(bins, "soft_encode")  # paper E's targets are hard: one_hot
 
 
 # ------------------------------------------------------------------ gamut bins
@@ -418,12 +416,27 @@ def test_the_logits_shape_check_is_the_bins(rng):
         kcolor.ClassColorizer(keras.Model(L_in, keras.layers.Conv2D(313, 1)(L_in)), gamut)
 
 
-def test_old_encoder_names_warn_and_dead_ones_are_gone(rng):
+def test_the_old_encoder_names_are_gone():
     bins = GamutBins()
-    ab = random_in_gamut_ab(rng, 50)
-    with pytest.warns(DeprecationWarning, match="sparse_soft_encode"):
-        index, d2 = bins.nearest_classes(ab)
-    np.testing.assert_array_equal(index, bins.sparse_soft_encode(ab)[0])
-    with pytest.warns(DeprecationWarning, match="use encode"):
-        np.testing.assert_array_equal(bins.encode_numpy(ab), bins.encode(ab))
-    assert not hasattr(bins, "hard_index") and not hasattr(UniformBins(), "hard_index")
+    for old in ("nearest_classes", "encode_numpy", "hard_index"):
+        assert not hasattr(bins, old), old
+    assert not hasattr(UniformBins(), "hard_index")
+
+
+def test_make_bins_builds_the_bins_a_setting_names():
+    assert isinstance(kcolor.quantize.make_bins({"kind": "uniform", "n": 30}), UniformBins)
+    assert kcolor.quantize.make_bins({"kind": "uniform", "n": 30}).n == 30
+    assert isinstance(kcolor.quantize.make_bins({"kind": "gamut", "fit_batches": 5}), GamutBins)
+    with pytest.raises(ValueError, match="bins kind must be one of"):
+        kcolor.quantize.make_bins({"kind": "hexagonal"})
+
+
+def test_decoder_orders_the_decodings_by_temperature():
+    model = kcolor.experiments.build("05_colorful", "smoke")
+    L = np.random.default_rng(1).uniform(-1, 1, (2, 32, 32, 1)).astype(np.float32)
+    mean = np.asarray(kcolor.quantize.decoder(model, "mean")(L))
+    t1 = np.asarray(kcolor.quantize.decoder(model, "annealed_mean", 1.0)(L))
+    np.testing.assert_allclose(t1, mean, atol=1e-5)  # T = 1 is the mean
+    argmax = np.asarray(kcolor.quantize.decoder(model, "argmax")(L))
+    cold = np.asarray(kcolor.quantize.decoder(model, "annealed_mean", 0.01)(L))
+    assert np.mean(np.abs(cold - argmax)) < np.mean(np.abs(mean - argmax))  # T -> 0: the mode

@@ -71,6 +71,48 @@ def test_test_sh_without_a_path_runs_everything(repo, options):
     assert call["args"] == ["-m", "pytest", "tests/", "--nbval", "notebooks/", *options]
 
 
+@pytest.mark.parametrize("options", [["-k", "data"], ["-m", "data"], ["-p", "data"],
+                                     ["-k", "tests"], ["--deselect", "tests/test_color.py"]])
+def test_test_sh_does_not_take_an_options_value_for_a_path(repo, options):
+    (repo / "data").mkdir()  # the repository has a data/ folder
+    (call,) = _run(repo, "test.sh", *options, KCOLOR_TEST_WORKERS="0")
+    assert call["args"] == ["-m", "pytest", "tests/", "--nbval", "notebooks/", *options]
+    (call,) = _run(repo, "test.sh", *options, "tests/test_color.py")
+    assert call["args"] == ["-m", "pytest", "--nbval", *options, "tests/test_color.py"]
+
+
+def test_check_imports_passes_on_the_package():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py")],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, ""), done.stdout
+
+
+def test_check_imports_names_each_offence(tmp_path):
+    package = tmp_path / "kcolor"
+    for folder in ("experiments", "callbacks", "checkpoints"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "experiments" / "runner.py").write_text(
+        "from kcolor import plot\nimport kcolor.inference\n"
+        "def f():\n    from kcolor.tables.results import results_table\n"
+        "from kcolor.experiments.runs import _START\n")  # private, but its own package
+    (package / "checkpoints" / "backup.py").write_text(
+        "from kcolor.callbacks.nan_guard import _float_logs, NaNGuard\n"
+        "from kcolor import _deprecated\nfrom . import _files\n")
+    (package / "callbacks" / "nan_guard.py").write_text("from kcolor.checkpoints import fit\n")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"),
+                           str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[:2] for line in lines] == [
+        ["kcolor/checkpoints/backup.py", "1"], ["kcolor/checkpoints/backup.py", "2"],
+        ["kcolor/experiments/runner.py", "1"], ["kcolor/experiments/runner.py", "2"],
+        ["kcolor/experiments/runner.py", "4"]]
+    assert "kcolor.callbacks.nan_guard._float_logs" in lines[0]
+    assert "experiments imports kcolor.tables.results.results_table" in lines[4]
+
+
 def test_test_sh_with_a_path_runs_only_that_path(repo):
     (call,) = _run(repo, "test.sh", "tests/test_color.py", "-x")
     assert call["args"] == ["-m", "pytest", "--nbval", "tests/test_color.py", "-x"]

@@ -23,8 +23,9 @@ as they are.
   (raising ``TrainingDivergedError``), before a checkpoint can keep the
   diverged weights.
 
-Checkpointing lives in ``kcolor.checkpoints``; its ``BackupAndRestore`` is
-also found here, so every kcolor callback can be found in one place.
+Checkpointing, and its callback ``BackupAndRestore``, live in
+``kcolor.checkpoints``, which builds on the NaN guard here (and on
+``nan_guard.float_logs``, the numbers of a Keras logs dict).
 
 Reference:
     A: Koo, section 5.2: "the norm of the total gradient vector
@@ -39,15 +40,5 @@ from kcolor.callbacks.score_trace import ScoreTrace
 from kcolor.callbacks.time_budget import TimeBudget
 
 
-def __getattr__(name):
-    # BackupAndRestore lives with the checkpoints (kcolor.checkpoints, which
-    # imports this module for NaNGuard); it is found here too, imported on use.
-    if name == "BackupAndRestore":
-        from kcolor.checkpoints import BackupAndRestore
-
-        return BackupAndRestore
-    raise AttributeError(f"module 'kcolor.callbacks' has no attribute {name!r}")
-
-
-__all__ = ["GradientNormLogger", "ImageGrid", "grid_rows", "BackupAndRestore", "NaNGuard",
+__all__ = ["GradientNormLogger", "ImageGrid", "grid_rows", "NaNGuard",
            "TimeBudget", "SampleSnapshots", "ScoreTrace", "TrainingDivergedError"]

@@ -24,7 +24,7 @@ class TrainingDivergedError(RuntimeError):
         self.metrics = dict(metrics or {})
 
 
-def _float_logs(logs):
+def float_logs(logs):
     """The scalar numeric entries of a Keras logs dict, as Python floats."""
     values = {}
     for name, value in (logs or {}).items():
@@ -94,7 +94,7 @@ class NaNGuard(keras.callbacks.Callback):
         self._check(logs, epoch, None)
 
     def _check(self, logs, epoch, batch):
-        values = _float_logs(logs)
+        values = float_logs(logs)
         bad = {k: v for k, v in values.items() if k not in self.ignore and not math.isfinite(v)}
         if not bad:
             return

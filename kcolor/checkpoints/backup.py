@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from kcolor.backend import keras
-from kcolor.callbacks.nan_guard import _float_logs
+from kcolor.callbacks.nan_guard import float_logs
 from kcolor.checkpoints.files import (
     _STATE,
     _TMP_PREFIX,
@@ -210,7 +210,7 @@ class BackupAndRestore(keras.callbacks.Callback):
         self._epoch = epoch + 1
         self._done = 0
         self.epochs.append(int(epoch))
-        for name, value in _float_logs(logs).items():
+        for name, value in float_logs(logs).items():
             self.history.setdefault(name, []).append(value)
         self._save(self._epoch, 0, logs)
 
@@ -230,7 +230,7 @@ class BackupAndRestore(keras.callbacks.Callback):
 
     # -- writing --------------------------------------------------------------
     def _save(self, epoch, batch, logs):
-        values = _float_logs(logs)
+        values = float_logs(logs)
         bad = {k: v for k, v in values.items() if not math.isfinite(v)}
         if bad or not _all_finite(self.model.variables):
             what = ", ".join(f"{k}={v}" for k, v in bad.items()) or "the weights"

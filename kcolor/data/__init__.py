@@ -18,6 +18,9 @@ generation).
   (``DATASETS``), never downloading unless ``download=True``; a download
   first checks, within seconds, that the machine is online
   (``DownloadUnavailableError`` otherwise).
+* ``train_and_test(name, ...)``: a data set's training and held-out splits
+  in one call (``"sample"``, the font ``"digits"`` or a ``DATASETS`` name),
+  as ``kcolor.experiments.datasets`` asks for them.
 
 Example:
 
@@ -47,6 +50,7 @@ from kcolor.data.tfds import (
     load,
 )
 from kcolor.data.digits import digit_datasets, font_digits
+from kcolor.data.splits import held_out_split, train_and_test
 
 __all__ = [
     "load",
@@ -70,4 +74,6 @@ __all__ = [
     "allow_downloads",
     "digit_datasets",
     "font_digits",
+    "train_and_test",
+    "held_out_split",
 ]

@@ -1,31 +1,35 @@
 """The experiments of notebooks 01 and 02: paper A's baseline CNN and conditional DCGAN.
 
 ``EXPERIMENTS`` maps each name to its settings and its three profiles (see
-``kcolor.experiments``); ``MODELS`` builds the two kinds of model paper A
-trains (the configs' ``model``), both on YUV (``color_space="yuv"``:
-``(Y, UV)`` batches):
+``kcolor.experiments``). Paper A trains two kinds of model, both on YUV
+(``color_space="yuv"``: ``(Y, UV)`` batches) and both with paper A's
+preprocessing (``"preprocessing": "koo"``):
 
-* ``"KooColorizer"`` (notebook 01, paper A sections 3.1, 4.1 and 5.1): a
-  ``kcolor.Colorizer`` on ``koo_baseline`` with paper A's preprocessing
-  (contrastive normalisation of Y, global U/V standardisation and its
-  inverse; ``fit`` measures the U/V statistics if ``adapt`` was not called),
-  the L2 loss and SGD with momentum.
-* ``"KooCGAN"`` (notebook 02, sections 3.2 and 5.2): a ``kcolor.CGAN`` whose
-  generator is ``koo_generator`` started from the trained baseline
-  (``transfer_baseline_weights``), inside the baseline's preprocessing, so
-  that the GAN, like the baseline, takes raw Y and returns raw UV.
+* notebook 01 (paper A sections 3.1, 4.1 and 5.1): a ``Colorizer`` on
+  ``koo_baseline`` with paper A's preprocessing (contrastive normalisation
+  of Y, global U/V standardisation and its inverse; ``fit`` measures the U/V
+  statistics if ``adapt`` was not called), the L2 loss and SGD with
+  momentum;
+* notebook 02 (sections 3.2 and 5.2): a ``CGAN`` whose generator is
+  ``koo_generator`` started from the trained baseline
+  (``kcolor.models.transfer_baseline_weights``), inside the baseline's
+  preprocessing (``kcolor.models.koo_yuv_generator`` and
+  ``koo_yuv_discriminator``), so that the GAN, like the baseline, takes raw
+  Y and returns raw UV.
 
 Notebook 02 runs a ladder of five GANs, each one change on top of the one
 before: ``02_koo_dcgan_saturating`` (paper A: the minimax loss, which
 vanishes when D wins), ``..._non_saturating``, ``..._label_smoothing``,
 ``..._l1`` and ``..._patchgan`` (the fixes papers B and D use).
 
-``PAPER_A`` holds paper A's reported numbers; ``uv_l2`` measures ours in the
-same units as its validation L2.
+``PAPER_A`` holds paper A's reported numbers; ``kcolor.metrics.uv_l2``
+measures ours in the same units as its validation L2 (the notebooks call it
+``paper_a.uv_l2``).
 """
 
-from kcolor import _deprecated
-from kcolor.experiments.builders import merge, network, optimizer, start_from
+from kcolor.colorizers import CGAN, Colorizer
+from kcolor.experiments.settings import merge
+from kcolor.metrics import uv_l2  # noqa: F401  (notebooks 01 and 02: paper_a.uv_l2)
 
 # Paper A, section 5.1: "Starting from a training loss of 0.0118, the system
 # achieved a final training loss of 0.0071 and a validation loss of 0.0073"
@@ -53,7 +57,8 @@ _FULL_DATA = {"dataset": "cifar10", "image_size": 32, "batch_size": 128}
 # The margin is tested on errorFake alone (margin_on="fake"), not on both
 # errors as Algorithm 2 prints it: notebook 02, "Where ours differs", says why.
 _PAPER_A_CGAN = {
-    "model": "KooCGAN",
+    "colorizer": CGAN,
+    "preprocessing": "koo",
     "color_space": "yuv",
     "warm_start": "01_koo_baseline",
     "generator": {"builder": "koo_generator", "noise_dim": 100},
@@ -111,10 +116,11 @@ EXPERIMENTS = {
         "cite": "A, sections 3.1, 4.1 and 5.1 (figure 2, eq. 1, Algorithm 1)",
         "what": "paper A's baseline CNN: Y to UV with contrastive normalisation, U/V "
                 "standardisation, the L2 loss and SGD with momentum",
-        "model": "KooColorizer",
+        "colorizer": Colorizer,
+        "preprocessing": "koo",
         "color_space": "yuv",
         "loss": "l2",
-        "generator": {"builder": "koo_baseline"},
+        "network": {"builder": "koo_baseline"},
         "optimizer": dict(_PAPER_A_SGD),
         "schedule": "constant",
         "profiles": {
@@ -134,143 +140,3 @@ EXPERIMENTS = {
     },
     **_ladder(),
 }
-
-
-# ---------------------------------------------------------------------------
-# The two kinds of model.
-# ---------------------------------------------------------------------------
-
-
-def _build_koo_colorizer(cfg, size, *, seed, warm_start):
-    """Paper A's baseline: ``Colorizer(koo_baseline, "l2", preprocessing="koo")``."""
-    import kcolor
-
-    baseline = start_from(network(cfg["generator"], size, seed), warm_start)
-    model = kcolor.Colorizer(baseline, loss=cfg["loss"], preprocessing="koo")
-    model.compile(optimizer=optimizer(cfg))
-    return model
-
-
-def koo_yuv_generator(core, preprocessing):
-    """Paper A's generator inside the baseline's preprocessing: ``[Y, z] -> UV``.
-
-    ``core`` (a ``koo_generator``) sees contrast-normalised Y and predicts
-    standardised UV, as the baseline it starts from was trained to; this
-    model applies the baseline's ``KooPreprocessing`` around it, so that it
-    takes raw Y and returns raw UV like the data (paper A, sections 3.2.2
-    and 4.1).
-
-    Args:
-        core: a ``kcolor.models.koo_generator`` model, inputs ``[L, z]``.
-        preprocessing: the trained baseline's ``kcolor.layers.KooPreprocessing``.
-
-    Returns:
-        A functional ``keras.Model`` ``[Y, z] -> UV`` named ``koo_yuv_generator``.
-    """
-    import numpy as np
-
-    from kcolor.backend import keras
-    from kcolor.layers import SpatialContrastiveNormalization
-
-    Y = keras.Input(core.inputs[0].shape[1:], name="L")
-    z = keras.Input(core.inputs[1].shape[1:], name="z")
-    contrast = SpatialContrastiveNormalization(preprocessing.kernel_size, preprocessing.sigma,
-                                               name="contrast")
-    uv = core([contrast(Y), z])
-    mean = np.asarray(preprocessing.targets.mean).tolist()
-    std = np.asarray(preprocessing.targets.std).tolist()
-    uv = keras.layers.Rescaling(scale=std, offset=mean, name="destandardize")(uv)
-    return keras.Model([Y, z], uv, name="koo_yuv_generator")
-
-
-def koo_yuv_discriminator(core, preprocessing):
-    """A discriminator that sees ``(Y, UV)`` as paper A's D does: preprocessed.
-
-    ``D(x_UV | x_Y)`` of section 3.2 is trained on the preprocessed data set:
-    contrast-normalised Y and standardised UV. This model takes the raw
-    ``concat(Y, UV)`` the GAN gives it and applies the baseline's
-    ``KooPreprocessing`` before ``core``.
-
-    Args:
-        core: a discriminator on 3 channels (``koo_discriminator``, ``patchgan``).
-        preprocessing: the trained baseline's ``kcolor.layers.KooPreprocessing``.
-
-    Returns:
-        A functional ``keras.Model`` named ``koo_yuv_discriminator``.
-    """
-    import numpy as np
-
-    from kcolor.backend import keras
-    from kcolor.layers import SpatialContrastiveNormalization
-
-    image = keras.Input(core.inputs[0].shape[1:], name="image")
-    contrast = SpatialContrastiveNormalization(preprocessing.kernel_size, preprocessing.sigma,
-                                               name="contrast")
-    mean = np.asarray(preprocessing.targets.mean)
-    std = np.asarray(preprocessing.targets.std)
-    uv = keras.layers.Rescaling(scale=(1.0 / std).tolist(), offset=(-mean / std).tolist(),
-                                name="standardize")(image[..., 1:])
-    x = keras.layers.Concatenate(name="y_uv")([contrast(image[..., :1]), uv])
-    return keras.Model(image, core(x), name="koo_yuv_discriminator")
-
-
-def _build_koo_cgan(cfg, size, *, seed, warm_start):
-    """Paper A's conditional DCGAN, its generator started from the trained baseline."""
-    import kcolor
-    from kcolor.layers import KooPreprocessing
-    from kcolor.models import transfer_baseline_weights
-
-    core = network(cfg["generator"], size, seed)
-    preprocessing = KooPreprocessing()
-    if warm_start is not None:  # section 3.2.2: the baseline's weights, its statistics
-        transfer_baseline_weights(core, warm_start.network)
-        preprocessing = warm_start.preprocessing
-    generator = koo_yuv_generator(core, preprocessing)
-    discriminator = koo_yuv_discriminator(
-        network(cfg["discriminator"], size, seed + 1), preprocessing)
-    model = kcolor.CGAN(generator, discriminator, seed=seed, **cfg["gan"])
-    model.compile(g_optimizer=optimizer(cfg), d_optimizer=optimizer(cfg, "d_optimizer"))
-    return model
-
-
-MODELS = {"KooColorizer": _build_koo_colorizer, "KooCGAN": _build_koo_cgan}
-
-
-# ---------------------------------------------------------------------------
-# Paper A's loss, in its units.
-# ---------------------------------------------------------------------------
-
-
-def uv_l2(model, dataset, *, max_batches=None):
-    """Paper A's L2 on a ``(Y, UV)`` data set: eq. 1 averaged as in eq. 5.
-
-    The squared error summed over U and V, averaged over the pixels of each
-    image and then over the images, in the units of the data's UV (YUV of
-    sRGB in [0, 1], not standardised): paper A's validation loss (0.0073)
-    fits only these units (notebook 01 says why).
-
-    Args:
-        model: a model ``Y -> UV`` (``predict_on_batch``), or ``"grey"``
-            (UV = 0) or ``"truth"``.
-        dataset: ``(Y, UV)`` batches.
-        max_batches: stop after this many batches.
-
-    Returns:
-        float.
-    """
-    import numpy as np
-
-    from kcolor.metrics import predictor
-
-    predict = predictor(model)
-    total, images = 0.0, 0
-    for step, (Y, UV) in enumerate(dataset):
-        if max_batches is not None and step >= max_batches:
-            break
-        error = np.square(np.asarray(predict(Y, UV), np.float64) - np.asarray(UV, np.float64))
-        total += float(error.sum(axis=-1).mean(axis=(1, 2)).sum())
-        images += int(error.shape[0])
-    return total / images
-
-
-__getattr__ = _deprecated.moved(__name__, {"FAMILIES": f"{__name__}.MODELS"})

@@ -4,15 +4,17 @@
 ``kcolor.experiments``); ``PAPER_B_TABLE_1`` is paper B's Table 1 as printed.
 """
 
+from kcolor.colorizers import CGAN, Colorizer
+
 # Paper B's optimiser for both networks (section 3.3, "Reduced Momentum"),
 # after DCGAN and pix2pix: Adam(2e-4, beta_1=0.5).
-from kcolor.experiments.builders import ADAM_DCGAN
+from kcolor.experiments.settings import ADAM_DCGAN
 
 # Paper B's conditional GAN (sections 2.1, 3.2, 3.3): the U-Net generator with
 # dropout as its noise, the text's discriminator (one output per image), the
 # non-saturating loss, one-sided label smoothing (real label 0.9), L1 x 100.
 _PAPER_B_CGAN = {
-    "model": "CGAN",
+    "colorizer": CGAN,
     "generator": {"builder": "unet", "width": 1.0, "dropout": 0.5},
     "discriminator": {"builder": "dcgan_discriminator", "width": 1.0},
     "gan": {"adversarial_form": "non_saturating", "one_sided_label_smoothing": 0.1,
@@ -40,7 +42,7 @@ EXPERIMENTS = {
         "cite": "B eq. 10 (acc@eps), E Table 1 (euclidean ab), Hasler and Suesstrunk "
                 "(colourfulness)",
         "what": "no model: the test data that notebook 00 scores the grey predictor on",
-        "model": None,
+        "colorizer": None,
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 100},
             "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 250},
@@ -50,18 +52,18 @@ EXPERIMENTS = {
     "03_unet_l2": {
         "cite": "B, section 3.1 (baseline U-Net, eq. 9) and Table 1 (U-Net row)",
         "what": "paper B's U-Net trained to regress ab with the L2 loss",
-        "model": "Colorizer",
+        "colorizer": Colorizer,
         "loss": "l2",
-        "generator": {"builder": "unet", "width": 1.0, "dropout": 0.0},
+        "network": {"builder": "unet", "width": 1.0, "dropout": 0.0},
         "optimizer": dict(ADAM_DCGAN),
         "schedule": "constant",
         "profiles": {
             "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 5,
                       "steps_per_epoch": 60, "augment": True,
-                      "generator": {"width": 0.25}, "schedule": "cosine",
+                      "network": {"width": 0.25}, "schedule": "cosine",
                       "optimizer": {"learning_rate": 2e-3, "beta_1": 0.9}},
             "quick": {**_QUICK_DATA, "epochs": 4, "steps_per_epoch": 200,
-                      "generator": {"width": 0.25}, "schedule": "cosine",
+                      "network": {"width": 0.25}, "schedule": "cosine",
                       "optimizer": {"learning_rate": 2e-3, "beta_1": 0.9}},
             "full": {"dataset": "cifar10", "image_size": 32, "batch_size": 128, "epochs": 200,
                      "steps_per_epoch": None, "augment": True},
@@ -83,27 +85,9 @@ EXPERIMENTS = {
                       "discriminator": {"builder": "patchgan", "width": 0.25},
                       "schedule": "cosine",
                       "optimizer": {"learning_rate": 2e-3}},
-            # Tuned with benchmarks/quality.py on photos held out of the
-            # CIFAR-10 development subset's training images
-            # (benchmarks/README.md, "Levers measured on a validation
-            # split"): a warm start from the L2 U-Net puts the cGAN near the
-            # truth's colourfulness within ten CPU minutes; 2,400 steps with
-            # L1 x 400 and D's learning rate halved to 1e-4 moved its end
-            # point a point of acc@5% above the line that 1,200 steps sat on.
-            # L1 x 350: over seeds 0 to 2 of that split it was the heaviest
-            # L1 weight measured whose every seed kept notebook 03's assert
-            # (colourfulness >= 0.8x the truth's; L1 x 400 gave 0.799x on
-            # seed 1). Simultaneous updates gave the same scores as
-            # alternating ones, 1.21x faster. 3,200 steps, and G at 2e-3 with
-            # L1 x 300 to 350, did no better ("a pick the test split did not
-            # bear out" in benchmarks/README.md). The colour thermostat
-            # (color_target: L1 x 350 times a multiplier that steers the
-            # fakes' chroma towards 0.84x the truth's): on the validation
-            # photos, seeds 0 to 2, it matched or beat the fixed L1 x 350 on
-            # every count (acc@5% mean, lowest seed and spread; colourfulness
-            # 0.828x to 0.842x against 0.81x to 0.85x), so notebook 03's
-            # 0.8x assert no longer rests on the seed ("Target 0.84 becomes
-            # the profile").
+            # Tuned on photos held out of CIFAR-10's training images: how
+            # each number was chosen is in benchmarks/README.md, "How
+            # notebook 03's quick cGAN was tuned".
             "quick": {**_QUICK_DATA, "epochs": 12, "steps_per_epoch": 200,
                       "generator": {"width": 0.25},
                       "discriminator": {"builder": "patchgan", "width": 0.25},

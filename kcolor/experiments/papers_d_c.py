@@ -6,9 +6,9 @@
 * Notebook 06 (paper D, section 3): GAN, DCGAN, LSGAN, EBGAN, EBGAN-PT and
   WGAN as **unconditional** generators of digits (``06_gan`` ... ``06_wgan``;
   ``"gan": {"conditional": False}``). Their data is not colour photos, so
-  this module gives ``SOURCES``: ``"digits"`` (the offline font digits of
-  ``kcolor.data.font_digits``, the smoke profile's MNIST stand-in) and
-  ``"mnist"`` (tensorflow-datasets). ``kcolor.digit_scores`` gives the
+  they are grey (``color_space="gray"``): ``"digits"`` (the offline font
+  digits of ``kcolor.data.font_digits``, the smoke profile's MNIST stand-in)
+  and ``"mnist"`` (tensorflow-datasets). ``kcolor.digit_scores`` gives the
   notebook its quantitative column: the confidence of a digit classifier on
   generated samples and how many of the ten classes they cover (mode
   collapse shows as few).
@@ -26,8 +26,8 @@
   (``time_budget_s``, read by ``kcolor.experiments.fit``).
 """
 
-from kcolor import _deprecated
-from kcolor.experiments.builders import ADAM_DCGAN, merge
+from kcolor.colorizers import CGAN, EBGAN, LSGAN, WGAN
+from kcolor.experiments.settings import ADAM_DCGAN, merge
 
 # --------------------------------------------------------------------------- notebook 06
 
@@ -58,11 +58,13 @@ _SHORT_06 = {"generator": {"width": 0.25}, "discriminator": {"width": 0.25},
              "optimizer": {"learning_rate": 1e-3}, "d_optimizer": {"learning_rate": 1e-3}}
 
 
-def _zoo(cite, what, model, generator, discriminator, gan, optimizer, short=None, notes=""):
-    """One notebook 06 experiment: an unconditional GAN on digits."""
+def _zoo(cite, what, colorizer, generator, discriminator, gan, optimizer, short=None,
+         notes=""):
+    """One notebook 06 experiment: an unconditional GAN on grey digits."""
     short = merge(_SHORT_06, short or {})
     return {
-        "cite": cite, "what": what, "model": model, "generator": dict(generator),
+        "cite": cite, "what": what, "colorizer": colorizer, "color_space": "gray",
+        "generator": dict(generator),
         "discriminator": dict(discriminator), "gan": {"conditional": False, **gan},
         "optimizer": dict(optimizer), "d_optimizer": dict(optimizer), "schedule": "constant",
         "profiles": {"smoke": {**_SMOKE_06, **short}, "quick": {**_QUICK_06, **short},
@@ -75,7 +77,7 @@ EXPERIMENTS = {
     "06_gan": _zoo(
         "D, section 3 (Goodfellow et al.'s GAN on MNIST, figure 2)",
         "the original GAN: fully connected generator and discriminator, non-saturating loss",
-        "CGAN", _G_MLP, _D_MLP, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
+        CGAN, _G_MLP, _D_MLP, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
         short={"generator": {"width": 0.5}, "discriminator": {"width": 0.5}},
         notes="Paper D's appendix with its MLP sizes is cut off; we use 256-512-1024 for G and "
               "1024-512-256 with dropout for D, LeakyReLU instead of maxout. The model is "
@@ -84,29 +86,29 @@ EXPERIMENTS = {
     "06_dcgan": _zoo(
         "D, section 3.1 (DCGAN on MNIST, figure 3)",
         "DCGAN: strided (transposed) convolutions, batch norm, ReLU / LeakyReLU, tanh output",
-        "CGAN", _G_DCGAN, _D_DCGAN, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
+        CGAN, _G_DCGAN, _D_DCGAN, {"adversarial_form": "non_saturating"}, ADAM_DCGAN,
         notes="Paper D shows DCGAN samples after 3 epochs of MNIST."),
     "06_lsgan": _zoo(
         "D, section 3.2 (Mao et al., a = 0, b = 1, c = 1)",
         "LSGAN: the DCGAN networks with least-squares losses",
-        "LSGAN", _G_DCGAN, _D_DCGAN, {"a": 0.0, "b": 1.0, "c": 1.0}, ADAM_DCGAN,
+        LSGAN, _G_DCGAN, _D_DCGAN, {"a": 0.0, "b": 1.0, "c": 1.0}, ADAM_DCGAN,
         notes="Paper D trains LSGAN on LSUN churches; we keep MNIST for every model."),
     "06_ebgan": _zoo(
         "D, section 3.3 (Zhao et al., margin loss, no pull-away term)",
         "EBGAN: the DCGAN generator against an auto-encoder whose energy is its "
         "reconstruction error, margin m",
-        "EBGAN", _G_DCGAN, _D_EBGAN, {"margin": 1.0, "pull_away_weight": 0.0}, ADAM_DCGAN,
+        EBGAN, _G_DCGAN, _D_EBGAN, {"margin": 1.0, "pull_away_weight": 0.0}, ADAM_DCGAN,
         notes="The margin is in kcolor's energy unit (a per-pixel mean squared error of images "
               "in [-1, 1]). Paper D trains EBGAN on CelebA."),
     "06_ebgan_pt": _zoo(
         "D, section 3.3 (EBGAN-PT: lambda_PT = 0.1)",
         "EBGAN-PT: EBGAN with the pull-away term on the encoder's codes of the fakes",
-        "EBGAN", _G_DCGAN, _D_EBGAN, {"margin": 1.0, "pull_away_weight": 0.1}, ADAM_DCGAN),
+        EBGAN, _G_DCGAN, _D_EBGAN, {"margin": 1.0, "pull_away_weight": 0.1}, ADAM_DCGAN),
     "06_wgan": _zoo(
         "D, section 3.4 (Arjovsky et al.: n_critic = 5, clipping 0.01, RMSprop 5e-5)",
         "WGAN: the DCGAN networks, the discriminator a critic with clipped weights, five "
         "critic steps per generator step",
-        "WGAN", _G_DCGAN, _D_DCGAN, {"clip_value": 0.01, "d_steps": 5}, _RMSPROP_WGAN,
+        WGAN, _G_DCGAN, _D_DCGAN, {"clip_value": 0.01, "d_steps": 5}, _RMSPROP_WGAN,
         short={"optimizer": {"learning_rate": 5e-4}, "d_optimizer": {"learning_rate": 5e-4}},
         notes="The short profiles raise RMSprop's rate to 5e-4 (paper D: 5e-5 'to avoid "
               "divergence', at the cost of days of training)."),
@@ -116,29 +118,6 @@ EXPERIMENTS = {
 ZOO_06 = ("06_gan", "06_dcgan", "06_lsgan", "06_ebgan", "06_ebgan_pt", "06_wgan")
 
 
-def _load_digits(cfg, *, image_size, seed, test_batch_size, data_dir):
-    """The font digits (``kcolor.data.font_digits``): 6,000 train and 1,000 test images."""
-    from kcolor import data
-
-    train, _ = data.digit_datasets(image_size=image_size, batch_size=cfg["batch_size"],
-                                   seed=seed)
-    _, test = data.digit_datasets(image_size=image_size, batch_size=test_batch_size, seed=seed,
-                                  n_train=10)
-    return train, test
-
-
-def _load_mnist(cfg, *, image_size, seed, test_batch_size, data_dir):
-    """MNIST from tensorflow-datasets, grey images in [-1, 1] (no labels)."""
-    from kcolor import data
-
-    options = dict(image_size=image_size, data_dir=data_dir, color_space="gray")
-    train = data.load("mnist", "train", batch_size=cfg["batch_size"], shuffle=True, seed=seed,
-                      **options)
-    test = data.load("mnist", "test", batch_size=test_batch_size, **options)
-    return train, test
-
-
-SOURCES = {"digits": _load_digits, "mnist": _load_mnist}
 
 
 # --------------------------------------------------------------------------- notebook 07
@@ -167,18 +146,18 @@ _EBGAN_DISCRIMINATORS = {
 _ADAM_GP = {"name": "adam", "learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
 
 #: The five GAN losses notebook 07 compares, by family name (the ``<family>``
-#: of ``07_<family>_<recon>_<disc>``): ``(kcolor class, its options, D's
+#: of ``07_<family>_<recon>_<disc>``): ``(colorizer class, its options, D's
 #: optimiser, paper section, description)``.
 GAN_LOSSES_07 = {
-    "cgan": ("CGAN", {"adversarial_form": "non_saturating"}, ADAM_DCGAN, "C 4.1, D 4",
+    "cgan": (CGAN, {"adversarial_form": "non_saturating"}, ADAM_DCGAN, "C 4.1, D 4",
              "the cross-entropy (DCGAN) loss"),
-    "lsgan": ("LSGAN", {"a": 0.0, "b": 1.0, "c": 1.0}, ADAM_DCGAN, "C 4.2",
+    "lsgan": (LSGAN, {"a": 0.0, "b": 1.0, "c": 1.0}, ADAM_DCGAN, "C 4.2",
               "least-squares losses, a = 0, b = c = 1"),
-    "ebgan": ("EBGAN", {"margin": 1.0}, ADAM_DCGAN, "C 4.3",
+    "ebgan": (EBGAN, {"margin": 1.0}, ADAM_DCGAN, "C 4.3",
               "an auto-encoder discriminator with a margin loss"),
-    "wgan_clip": ("WGAN", {"clip_value": 0.01, "d_steps": 5}, _RMSPROP_WGAN, "C 4.4, D 3.4",
+    "wgan_clip": (WGAN, {"clip_value": 0.01, "d_steps": 5}, _RMSPROP_WGAN, "C 4.4, D 3.4",
                   "a critic with weights clipped to 0.01, five critic steps per G step"),
-    "wgan_gp": ("WGAN", {"gradient_penalty": 10.0, "d_steps": 5}, _ADAM_GP,
+    "wgan_gp": (WGAN, {"gradient_penalty": 10.0, "d_steps": 5}, _ADAM_GP,
                 "C 4.4 (with Gulrajani et al.'s penalty)",
                 "a critic with a gradient penalty (lambda = 10), five critic steps per G step"),
 }
@@ -189,12 +168,9 @@ _RECON_WEIGHT = 100.0  # pix2pix's lambda (paper B, eq. 6), the same for L1 and 
 # the same number of generator steps; WGAN's critic 2 steps per G step, not 5).
 # Quick: CIFAR-10 at 32 px and equal wall time: every run stops after
 # time_budget_s seconds (kcolor.experiments.fit's time budget; the epochs
-# below are an upper bound it never reaches on a CPU). 38 s: notebook 07's 15
-# runs (5 variants x SEEDS_07 = 3 seeds) then take 12 to 15 minutes on 2
-# cores with their tracing and scoring (12.3 and 15.0 minutes in two runs;
-# the VM's speed varies most: WGAN-GP's tracing takes about 6 s), as its 15
-# single-seed variants did (45 s took 15.7 minutes, over the quick profile's
-# 15).
+# below are an upper bound it never reaches on a CPU). 38 s keeps notebook
+# 07's 15 runs within the quick profile's 15 minutes (how it was chosen:
+# benchmarks/README.md, "How notebook 07's time budget was chosen").
 _SMOKE_07 = {"dataset": "sample", "image_size": 16, "batch_size": 16, "epochs": 2,
              "steps_per_epoch": 10, "augment": True, "schedule": "cosine"}
 _QUICK_07 = {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "epochs": 100,
@@ -228,10 +204,10 @@ def _variant(family, recon, disc):
     return {
         "cite": f"{cite}; L{recon[-1]} term (C, section 4); "
                 f"{'PatchGAN' if disc == 'patch' else 'one score per image'} (D, section 4)",
-        "what": f"a U-Net colouriser trained as a conditional {cls} ({what}), with an "
+        "what": f"a U-Net colouriser trained as a conditional {cls.__name__} ({what}), with an "
                 f"{recon.upper()} term x {_RECON_WEIGHT:g} and a "
                 f"{'PatchGAN' if disc == 'patch' else 'global'} discriminator",
-        "model": cls,
+        "colorizer": cls,
         "generator": dict(_UNET),
         "discriminator": dict(table[disc]),
         "gan": {**options, RECONSTRUCTIONS_07[recon]: _RECON_WEIGHT},
@@ -275,52 +251,3 @@ VARIANTS_07 = tuple(name_07(family, "l1", "patch") for family in GAN_LOSSES_07)
 #: ``SEED + 1``, ... A difference is a finding only where it exceeds the
 #: spread of the values over these seeds (``kcolor.tables.beyond_spread``).
 SEEDS_07 = 3
-
-
-# --------------------------------------------------------------------------- old names
-
-# The digit classifier, its scores, the snapshot callback and the figures
-# moved to the library; their old names here warn for one release.
-__getattr__ = _deprecated.moved(__name__, {
-    "FAMILIES_07": f"{__name__}.GAN_LOSSES_07",
-    "SampleSnapshots": "kcolor.callbacks.SampleSnapshots",
-    "digit_classifier": "kcolor.models.digit_classifier",
-    **{name: f"kcolor.digit_scores.{name}" for name in (
-        "labelled_digits", "train_digit_classifier", "sample_quality",
-        "confidence_over_training")},
-    "mosaic": "kcolor.plot.mosaic",
-})
-
-
-def plot_snapshots(snapshots, *, epochs=None, columns=4, cell=2.6):
-    """Deprecated: ``kcolor.plot.snapshots`` (``cell`` is its ``cell_size``)."""
-    from kcolor import plot
-
-    _deprecated.warn(f"{__name__}.plot_snapshots", "kcolor.plot.snapshots")
-    return plot.snapshots(snapshots, epochs=epochs, columns=columns, cell_size=cell)
-
-
-def plot_mosaics(images, *, columns=8, cell=2.6):
-    """Deprecated: ``kcolor.plot.mosaics`` (``cell`` is its ``cell_size``)."""
-    from kcolor import plot
-
-    _deprecated.warn(f"{__name__}.plot_mosaics", "kcolor.plot.mosaics")
-    return plot.mosaics(images, columns=columns, cell_size=cell)
-
-
-def plot_losses(histories, *, keys=("d_loss", "g_adv_loss"), cell=(3.2, 2.4)):
-    """Deprecated: ``kcolor.plot.gan_losses`` (``cell`` is its ``cell_size``)."""
-    from kcolor import plot
-
-    _deprecated.warn(f"{__name__}.plot_losses", "kcolor.plot.gan_losses")
-    return plot.gan_losses(histories, keys=keys, cell_size=cell)
-
-
-def plot_variant_rows(L, ab, models, *, n=6, cell=1.0):
-    """Deprecated: ``kcolor.plot.compare(L, ab, model=models, n=n, transpose=True)``."""
-    from kcolor import plot
-
-    _deprecated.warn(f"{__name__}.plot_variant_rows",
-                     "kcolor.plot.compare(L, ab, model=models, n=n, transpose=True)")
-    return plot.compare(L, ab, model=models, n=n, transpose=True, cell_size=cell,
-                        titles=("grey input", "prediction", "truth"))

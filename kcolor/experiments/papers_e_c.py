@@ -14,20 +14,19 @@
   (``05_colorful_l1``, ``05_colorful_l2``) and as the generator of a
   conditional GAN (``05_colorful_cgan``).
 
-``MODELS`` builds the ``ClassColorizer`` experiments (the generic
-``experiments.build`` knows only ``Colorizer`` and the GANs); ``SOURCES``
-loads down-sampled ImageNet, whose held-out split is ``validation``.
 ``PAPER_E_TABLE_1`` and ``PAPER_E_TABLE_2`` are paper E's tables as printed.
 
 A classifier's bins need the training data before training: the bin means
 that decode paper E's classes (``UniformBins.fit``) and the class prior that
 Zhang et al.'s rebalancing inverts (``GamutBins.fit``).
 ``kcolor.experiments.fit_bins(model, train, name, profile)`` does it on the
-profile's ``bins["fit_batches"]`` batches.
+profile's ``bins["fit_batches"]`` batches. ``kcolor.quantize.decoder``
+scores one trained classifier with several decodings (the notebooks call it
+``papers_e_c.decoder``).
 """
 
-from kcolor import _deprecated
-from kcolor.experiments.builders import network, optimizer, start_from
+from kcolor.colorizers import CGAN, ClassColorizer, Colorizer
+from kcolor.quantize import decoder  # noqa: F401  (notebooks 04 and 05: papers_e_c.decoder)
 
 # Paper E, section 4.2.8: Adam with its default betas, learning rate 1e-3
 # ("decayed to 1e-4 when the loss started to plateau"), batch 250, 200 epochs.
@@ -74,11 +73,11 @@ PAPER_E_ROWS = {
 _E_PROFILES = {
     "smoke": {"dataset": "sample", "image_size": 32, "batch_size": 32, "epochs": 2,
               "steps_per_epoch": 25, "augment": True, "schedule": "cosine",
-              "generator": {"width": 0.25},
+              "network": {"width": 0.25},
               "optimizer": {"learning_rate": 3e-3}},
     "quick": {"dataset": "cifar10", "image_size": 32, "batch_size": 64, "epochs": 3,
               "steps_per_epoch": 100, "augment": True, "schedule": "cosine",
-              "generator": {"width": 0.25},
+              "network": {"width": 0.25},
               "optimizer": {"learning_rate": 2e-3}},
     "full": {"dataset": "imagenet_resized/64x64", "image_size": 64, "batch_size": 250,
              "epochs": 200, "steps_per_epoch": None, "augment": False,
@@ -93,31 +92,31 @@ _E_NOTES = ("Paper E's figure 4 gives the channel counts only in its drawing (se
 
 
 def _paper_e(loss_settings, what, cite, *, dropout=0.0):
-    generator = {"builder": "deep_cnn", "dense": False, "width": 1.0, "dropout": dropout}
-    if loss_settings["model"] == "ClassColorizer":
-        generator.update(head="classes", num_classes=loss_settings["bins"]["n"])
+    network = {"builder": "deep_cnn", "dense": False, "width": 1.0, "dropout": dropout}
+    if loss_settings["colorizer"] is ClassColorizer:
+        network.update(head="classes", num_classes=loss_settings["bins"]["n"])
     else:
-        generator["head"] = "regression"
-    return {"cite": cite, "what": what, **loss_settings, "generator": generator,
+        network["head"] = "regression"
+    return {"cite": cite, "what": what, **loss_settings, "network": network,
             "optimizer": dict(_PAPER_E_ADAM), "profiles": _E_PROFILES, "notes": _E_NOTES}
 
 
 def _uniform(n):
     """Paper E's classifier: n uniform bins per channel, no rebalancing, argmax decoding."""
-    return {"model": "ClassColorizer",
+    return {"colorizer": ClassColorizer,
             "bins": {"kind": "uniform", "n": n, "fit_batches": 50},
             "rebalance": False, "decode": "argmax", "T": 0.38}
 
 
 EXPERIMENTS = {
-    "04_l2": _paper_e({"model": "Colorizer", "loss": "l2"},
+    "04_l2": _paper_e({"colorizer": Colorizer, "loss": "l2"},
                       "paper E's nine-convolution CNN regressing ab with the L2 loss",
                       "E, sections 4.2.3-4.2.4 and Table 1 (L2)"),
-    "04_l2_dropout": _paper_e({"model": "Colorizer", "loss": "l2"},
+    "04_l2_dropout": _paper_e({"colorizer": Colorizer, "loss": "l2"},
                               "paper E's CNN with L2 and dropout after every block, rate 0.6 "
                               "(paper E keeps a neuron active with probability p = 0.4)",
                               "E, section 4.2.7 and Table 1 (L2 w Dropout)", dropout=0.6),
-    "04_smooth_l1": _paper_e({"model": "Colorizer", "loss": "huber"},
+    "04_smooth_l1": _paper_e({"colorizer": Colorizer, "loss": "huber"},
                              "paper E's CNN regressing ab with the smooth L1 (Huber) loss",
                              "E, section 4.2.4 and Table 1 (Smooth L1)"),
     "04_ce10": _paper_e(_uniform(10), "paper E's CNN classifying a and b into 10 uniform bins "
@@ -138,7 +137,7 @@ _C_ADAM = {"name": "adam", "learning_rate": 3e-5, "beta_1": 0.9, "beta_2": 0.99}
 # The short profiles are notebook 04's, with a narrower network in smoke
 # (Zhang et al.'s is wider than paper E's).
 _C_PROFILES = {
-    "smoke": {**_E_PROFILES["smoke"], "generator": {"width": 0.125}},
+    "smoke": {**_E_PROFILES["smoke"], "network": {"width": 0.125}},
     "quick": _E_PROFILES["quick"],
     "full": {"dataset": "places365_small", "image_size": 256, "batch_size": 32,
              "epochs": 100, "steps_per_epoch": 1000, "augment": True,
@@ -152,9 +151,20 @@ _C_NOTES = ("Paper C trains on CelebA (195K photos) and, separately, 200K Places
 
 
 def _colorful(settings, what, cite, head):
+    # The network is a GAN's generator in 05_colorful_cgan, a colorizer's
+    # network in the others.
+    key = "generator" if settings["colorizer"] is CGAN else "network"
     return {"cite": cite, "what": what, **settings,
-            "generator": {"builder": "colorful", "head": head, "width": 1.0},
+            key: {"builder": "colorful", "head": head, "width": 1.0},
             "optimizer": dict(_C_ADAM), "profiles": _C_PROFILES, "notes": _C_NOTES}
+
+
+def _as_generator(profile):
+    """A regressor's profile for the GAN on its network: ``network`` becomes ``generator``."""
+    out = {key: value for key, value in profile.items() if key != "network"}
+    if "network" in profile:
+        out["generator"] = profile["network"]
+    return out
 
 
 _C_CGAN_PROFILES = {
@@ -162,11 +172,11 @@ _C_CGAN_PROFILES = {
     # A short run starts the generator from the trained L1 regressor (as
     # notebook 03's quick cGAN starts from its L2 U-Net); the full profile
     # trains from scratch.
-    "smoke": {**_C_PROFILES["smoke"], "warm_start": "05_colorful_l1",
+    "smoke": {**_as_generator(_C_PROFILES["smoke"]), "warm_start": "05_colorful_l1",
               "discriminator": {"width": 0.125}, "steps_per_epoch": 20,
               "optimizer": {"learning_rate": 1e-3, "beta_1": 0.5},
               "d_optimizer": {"learning_rate": 1e-3}},
-    "quick": {**_C_PROFILES["quick"], "warm_start": "05_colorful_l1",
+    "quick": {**_as_generator(_C_PROFILES["quick"]), "warm_start": "05_colorful_l1",
               "discriminator": {"width": 0.25},
               "optimizer": {"learning_rate": 5e-4, "beta_1": 0.5},
               "d_optimizer": {"learning_rate": 5e-4}},
@@ -174,22 +184,22 @@ _C_CGAN_PROFILES = {
 
 EXPERIMENTS.update({
     "05_colorful": _colorful(
-        {"model": "ClassColorizer",
+        {"colorizer": ClassColorizer,
          "bins": {"kind": "gamut", "fit_batches": 100},
          "rebalance": True, "decode": "annealed_mean", "T": 0.38},
         "Zhang et al.'s network classifying every pixel into the in-gamut ab bins, soft "
         "encoding, class rebalancing, annealed-mean decoding",
         "C, section 3.1 (Zhang et al. 2016, sections 2.1-2.3)", "classes"),
     "05_colorful_l1": _colorful(
-        {"model": "Colorizer", "loss": "l1"},
+        {"colorizer": Colorizer, "loss": "l1"},
         "Zhang et al.'s network regressing ab with the L1 loss",
         "C, section 3.2 and figure 3a", "regression"),
     "05_colorful_l2": _colorful(
-        {"model": "Colorizer", "loss": "l2"},
+        {"colorizer": Colorizer, "loss": "l2"},
         "Zhang et al.'s network regressing ab with the L2 loss",
         "C, section 3.2 and figure 3b", "regression"),
     "05_colorful_cgan": {
-        **_colorful({"model": "CGAN"},
+        **_colorful({"colorizer": CGAN},
                     "Zhang et al.'s regression network as the generator of a conditional GAN "
                     "(non-saturating loss, L1 x 100, a PatchGAN discriminator)",
                     "C, section 3.3 and figure 3c (Col. Col. (GAN)); section 4 (eq. for "
@@ -207,72 +217,3 @@ EXPERIMENTS.update({
 # Temperatures at which notebook 05 decodes the one trained classifier
 # (Zhang et al., figure 4: T = 1 is the mean, T -> 0 the mode; 0.38 theirs).
 TEMPERATURES = (1.0, 0.38, 0.1)
-
-
-# --------------------------------------------------------------------------
-# The ClassColorizer model
-
-
-def make_bins(settings):
-    """The ``kcolor.quantize`` bins of a config's ``bins`` settings (not yet fitted).
-
-    ``{"kind": "uniform", "n": 10}``: paper E's ``UniformBins(10)``;
-    ``{"kind": "gamut"}``: Zhang et al.'s ``GamutBins()`` (261 classes).
-    """
-    from kcolor import quantize
-
-    if settings["kind"] == "uniform":
-        return quantize.UniformBins(settings["n"])
-    if settings["kind"] == "gamut":
-        return quantize.GamutBins()
-    raise ValueError(f"bins kind must be 'uniform' or 'gamut', got {settings['kind']!r}.")
-
-
-def build_class_colorizer(cfg, image_size, *, seed, warm_start):
-    """A compiled ``kcolor.ClassColorizer`` from a config (``"model": "ClassColorizer"``).
-
-    Its bins are not fitted yet: call ``kcolor.experiments.fit_bins`` on the
-    training data before ``fit`` (the rebalancing weights and bin means come
-    from it).
-    """
-    import kcolor
-
-    classifier = start_from(network(cfg["generator"], image_size, seed), warm_start)
-    model = kcolor.ClassColorizer(classifier, make_bins(cfg["bins"]),
-                                  rebalance=cfg["rebalance"], decode=cfg["decode"], T=cfg["T"])
-    model.compile(optimizer=optimizer(cfg))
-    return model
-
-
-MODELS = {"ClassColorizer": build_class_colorizer}
-
-
-def decoder(model, method, T=0.38):
-    """``model``'s logits decoded by ``method`` at temperature ``T``: a function ``L -> ab``.
-
-    For scoring one trained ``ClassColorizer`` with several decodings
-    (``kcolor.metrics.evaluate`` and ``kcolor.plot.compare`` take it).
-    """
-
-    def decode(L):
-        return model.bins.decode(model.logits(L, training=False), method, T)
-
-    return decode
-
-
-def _load_imagenet64(cfg, *, image_size, seed, test_batch_size, data_dir):
-    """Down-sampled ImageNet at 64 px: train, and its ``validation`` split as the test set."""
-    from kcolor import data
-
-    options = dict(image_size=image_size, color_space=cfg["color_space"], data_dir=data_dir)
-    train = data.load(cfg["dataset"], "train", shuffle=True, batch_size=cfg["batch_size"],
-                      augment=cfg["augment"], seed=seed, **options)
-    test = data.load(cfg["dataset"], "validation", batch_size=test_batch_size, **options)
-    return train, test
-
-
-SOURCES = {"imagenet_resized/64x64": _load_imagenet64}
-
-
-__getattr__ = _deprecated.moved(__name__, {"FAMILIES": f"{__name__}.MODELS",
-                                           "fit_bins": "kcolor.experiments.fit_bins"})

@@ -1,12 +1,10 @@
-"""The machinery of ``experiments.fit``, ``save`` and ``trained``: runs that survive.
+"""The machinery of the runner's ``fit``, ``save`` and ``trained``: runs that survive.
 
 * ``run_folder``: where an experiment's checkpoints go, one folder per
   experiment, profile and set of overrides (and run label, for several runs
   of one experiment: one per seed).
 * ``claim``: makes sure the checkpoints in that folder belong to the model
   being trained (the same starting weights), and moves another run's aside.
-* ``prepare``: what a notebook does between ``build`` and ``fit`` (paper A's
-  target statistics, the classifiers' bins).
 * ``saved_form``: what ``save`` writes (a GAN's generator, as notebook 03
   always saved it).
 * ``Eta``: the time a training run will take, measured over its first steps.
@@ -23,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kcolor.backend import keras
+from kcolor.checkpoints import replace_file
 
 _START = "start.json"
 
@@ -120,8 +119,6 @@ def claim(model, folder):
     says so. A model that has trained already (re-running a notebook's
     ``fit`` cell in the same session) is not compared: it continues.
     """
-    from kcolor.checkpoints import replace_file
-
     folder = Path(folder)
     record = folder / _START
     moved = False

@@ -18,6 +18,7 @@ with its definitions in its docstring:
 * ``keras_metrics``: the same metrics as ``keras.metrics.Metric`` classes
   (``AccuracyAtEpsilon``, ``MAEab``, ...).
 * ``batch``: the checked batch and cached conversions they all share.
+* ``uv``: paper A's L2 in its own units (``uv_l2``), on ``(Y, UV)`` data.
 
 One implementation: every metric is a *statistic* that returns, for each
 image of a batch, a sum and a count (pixels, pixel values or 1 per image).
@@ -33,8 +34,6 @@ Example:
 >>> kcolor.metrics.evaluate(model, test_ds)            # the whole split
 >>> model.compile(optimizer="adam", metrics=[kcolor.metrics.AccuracyAtEpsilon(2)])
 """
-
-from kcolor._deprecated import moved
 
 from kcolor.metrics.image import colorfulness, colorfulness_l_ab, psnr, ssim
 from kcolor.metrics.keras_metrics import (
@@ -58,11 +57,7 @@ from kcolor.metrics.scoring import (
     reference_rows,
     score,
 )
-
-
-# LastValue tracks a train step's logged value, not a colourization metric: it
-# moved to the training side, and the old name works for one release.
-__getattr__ = moved(__name__, {"LastValue": "kcolor.colorizers.trackers.LastValue"})
+from kcolor.metrics.uv import uv_l2
 
 
 __all__ = [
@@ -77,6 +72,7 @@ __all__ = [
     "ssim",
     "colorfulness",
     "colorfulness_l_ab",
+    "uv_l2",
     "score",
     "evaluate",
     "reference_rows",

@@ -8,7 +8,9 @@ Colorizers (input ``L`` of shape (S, S, 1), output normalised ab):
 
 * :func:`koo_baseline`: paper A, section 3.1 (YUV baseline; linear output).
 * :func:`koo_generator`: paper A, section 3.2 (the baseline plus a noise
-  input; :func:`transfer_baseline_weights`).
+  input; :func:`transfer_baseline_weights`). :func:`koo_yuv_generator` and
+  :func:`koo_yuv_discriminator` wrap paper A's GAN networks in the trained
+  baseline's preprocessing (raw YUV in and out).
 * :func:`unet`: paper B, section 3.1, and pix2pix (tanh output).
 * :func:`colorful`: Zhang et al. (paper C, section 3): logits over the
   in-gamut ab classes (261 by default, ``kcolor.quantize.GamutBins()``;
@@ -47,6 +49,7 @@ from kcolor.models.ebgan_discriminator import ebgan_discriminator
 from kcolor.models.koo_baseline import koo_baseline
 from kcolor.models.koo_discriminator import koo_discriminator
 from kcolor.models.koo_generator import koo_generator, transfer_baseline_weights
+from kcolor.models.koo_yuv import koo_yuv_discriminator, koo_yuv_generator
 from kcolor.models.mlp_gan import mlp_discriminator, mlp_generator
 from kcolor.models.patchgan import patchgan, patchgan_output_size, patchgan_receptive_field
 from kcolor.models.unet import unet
@@ -76,6 +79,8 @@ __all__ = [
     "koo_baseline",
     "koo_generator",
     "transfer_baseline_weights",
+    "koo_yuv_generator",
+    "koo_yuv_discriminator",
     "unet",
     "colorful",
     "deep_cnn",

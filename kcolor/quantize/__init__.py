@@ -32,6 +32,10 @@ Both classes are registered Keras-serializable objects: ``get_config``
 stores the bin centres, fitted means and prior, so a ``ClassColorizer`` that
 holds bins saves to ``.keras`` and reloads with identical predictions.
 
+``make_bins`` builds the bins an experiment's settings name, and
+``decoder`` turns one trained classifier into several colorizers, one per
+decoding (``choice.py``).
+
 This package knows nothing of data sets: the sample data set's prior, and
 the derived files in the repository's ``data/`` folder, are
 ``kcolor.data.sample_prior``'s.
@@ -45,6 +49,7 @@ Example:
 """
 
 from kcolor.quantize.bins import DECODE_METHODS, DEFAULT_T, Bins
+from kcolor.quantize.choice import BIN_KINDS, decoder, make_bins
 from kcolor.quantize.gamut import GamutBins
 from kcolor.quantize.gamut_geometry import gamut_bin_centers, srgb_surface_colors
 from kcolor.quantize.uniform import UniformBins, uniform_bin_index
@@ -58,4 +63,7 @@ __all__ = [
     "srgb_surface_colors",
     "DECODE_METHODS",
     "DEFAULT_T",
+    "BIN_KINDS",
+    "make_bins",
+    "decoder",
 ]

@@ -7,9 +7,7 @@ three decodings (argmax, mean, annealed mean), the rebalancing weights'
 formula and the reading of ab batches for ``fit``.
 """
 
-import functools
 import math
-import warnings
 
 import numpy as np
 
@@ -249,23 +247,6 @@ def _ab_batches(data):
         if isinstance(element, (tuple, list, dict)):
             element = split_l_ab(element)[1]
         yield from _ab_batches(np.asarray(element))
-
-
-def deprecated_alias(old, new, method):
-    """The method ``old``: ``method`` behind a ``DeprecationWarning`` that names ``new``."""
-
-    @functools.wraps(method)
-    def alias(self, *args, **kwargs):
-        warnings.warn(
-            f"{type(self).__name__}.{old} is deprecated and will be removed; use {new}.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return method(self, *args, **kwargs)
-
-    alias.__name__ = old
-    alias.__doc__ = f"Deprecated: use {new}."
-    return alias
 
 
 __all__ = ["Bins", "DECODE_METHODS", "DEFAULT_T"]

@@ -17,7 +17,6 @@ from kcolor.quantize.bins import (
     as_list,
     check_ab,
     check_lam,
-    deprecated_alias,
     rebalance,
 )
 from kcolor.quantize.gamut_geometry import CentreLookup, gamut_bin_centers, smoothing_matrix
@@ -184,17 +183,12 @@ class GamutBins(Bins):
         """(index, d2): the k nearest classes of normalised ab and their squared distances."""
         return self._lookup.k_nearest(check_ab(ab) * AB_SCALE, self.k if k is None else int(k))
 
-    nearest_classes = deprecated_alias(
-        "nearest_classes", "sparse_soft_encode (the k nearest) or encode (the nearest)", _k_nearest)
-
     def _encode_numpy(self, ab):
         """``encode`` for numpy arrays, fast (for ``prior_from``)."""
         ab = np.asarray(ab, dtype=np.float32)
         if ab.shape[-1:] != (2,):
             raise ValueError(f"ab must have 2 channels on its last axis, got {ab.shape}.")
         return self._lookup.nearest_numpy(ab.astype(np.float64) * AB_SCALE)
-
-    encode_numpy = deprecated_alias("encode_numpy", "encode", _encode_numpy)
 
     # -- decoding (``Bins.decode``) ----------------------------------------------
     def decode_index(self, index):

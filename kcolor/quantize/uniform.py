@@ -10,7 +10,6 @@ from kcolor.quantize.bins import (
     as_list,
     check_ab,
     check_lam,
-    deprecated_alias,
     rebalance,
 )
 
@@ -138,10 +137,6 @@ class UniformBins(Bins):
     def encode(self, ab):
         """Normalised ab (..., 2) -> int32 class per channel (..., 2) (``bin()``)."""
         return uniform_bin_index(check_ab(ab) * AB_SCALE, self.n, self.low, self.high)
-
-    # The training targets are hard one-hots; the old name said "soft".
-    soft_encode = deprecated_alias("soft_encode", "one_hot (paper E's targets are hard)",
-                                   Bins.one_hot)
 
     # -- decoding (``Bins.decode``) ----------------------------------------------
     def decode_index(self, index):
