@@ -18,6 +18,9 @@ Example:
 import numpy as np
 
 from kcolor.backend import keras
+from kcolor.data import font_digits
+from kcolor.data.pipeline import arrays_to_dataset
+from kcolor.models import digit_classifier
 
 
 def labelled_digits(dataset, split, n, *, image_size=32, seed=0, data_dir=None):
@@ -41,9 +44,6 @@ def labelled_digits(dataset, split, n, *, image_size=32, seed=0, data_dir=None):
         ``(images, labels)``: float32 ``(n, image_size, image_size, 1)`` and
         int64 ``(n,)``.
     """
-    from kcolor.data import font_digits
-    from kcolor.data.pipeline import arrays_to_dataset
-
     if dataset == "digits":
         # digit_datasets draws train with `seed` and test with `seed + 1`.
         raw, labels = font_digits(n, seed=seed if split == "train" else seed + 1)
@@ -73,8 +73,6 @@ def train_digit_classifier(images, labels, *, epochs=3, batch_size=128, seed=0, 
     Returns:
         The trained, compiled classifier (its ``accuracy`` metric logged).
     """
-    from kcolor.models import digit_classifier
-
     keras.utils.set_random_seed(seed)
     model = digit_classifier(images.shape[1], seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(2e-3),

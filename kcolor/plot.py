@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from kcolor import color
+from kcolor.metrics import predictor
 
 # ---------------------------------------------------------------------------
 # grey | prediction(s) | truth
@@ -110,7 +111,6 @@ def compare(
     columns = []  # (title, normalised ab or None for grey)
     columns.append((grey_title, None))
     if model is not None:
-        from kcolor.metrics import predictor  # the same model handling as evaluate
 
         models = model if isinstance(model, dict) else {pred_title: model}
         for name, m in models.items():

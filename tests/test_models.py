@@ -392,8 +392,6 @@ def test_ebgan_discriminator_is_an_autoencoder(rng):
 # ---------------------------------------------------------------- save/load
 
 
-# Keras's own weight saving calls np.array(variable), which NumPy 2 warns about.
-@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 @pytest.mark.parametrize("name", sorted(SMALL))
 def test_save_load_round_trip_gives_identical_predictions(name, tmp_path, rng):
     size = 16 if name in ("koo_baseline", "koo_generator", "deep_cnn", "deep_cnn_classes") \

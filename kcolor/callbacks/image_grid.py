@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 
+from kcolor import color
 from kcolor.backend import keras, tf
 
 
@@ -28,8 +29,6 @@ def grid_rows(L, ab_pred, ab_true=None, color_space="lab"):
         A list of ``(title, images)`` with images of shape ``(n, H, W, 3)``:
         grey, ours and (with ``ab_true``) truth.
     """
-    from kcolor import color
-
     L = np.asarray(L, dtype="float32")
     if color_space == "yuv":  # paper A: Y with UV = 0, the prediction's UV, the truth's
         rows = [("grey", np.asarray(color.y_uv_to_rgb(L, np.zeros(L.shape[:-1] + (2,),

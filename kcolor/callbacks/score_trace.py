@@ -3,6 +3,7 @@
 import numpy as np
 
 from kcolor.backend import keras
+from kcolor.metrics import score
 
 
 class ScoreTrace(keras.callbacks.Callback):
@@ -48,8 +49,6 @@ class ScoreTrace(keras.callbacks.Callback):
         self.trace, self._steps = [], 0
 
     def _record(self, epoch):
-        from kcolor.metrics import score
-
         pred = self.model.predict(self.L, batch_size=self.batch_size, verbose=0)
         self.trace.append({"epoch": epoch, "step": self._steps,
                            **score(self.L, pred, self.ab, keys=self.keys)})

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from kcolor.data.pipeline import arrays_to_dataset, check_image_size
+from kcolor.backend import tf
+from kcolor.data.pipeline import arrays_to_dataset, center_crop_resize, check_image_size
 
 
 def _describe(images):
@@ -80,9 +81,6 @@ def _check_shape(images):
 
 def _stack(images, image_size):
     """A list of images of different sizes -> one (N, size, size, 3) array."""
-    from kcolor.backend import tf
-    from kcolor.data.pipeline import center_crop_resize
-
     checked = [_check_shape(_check_dtype(np.asarray(image)))[0] for image in images]
     if len({image.shape for image in checked}) == 1:
         return np.stack(checked)

@@ -26,6 +26,8 @@ import os
 
 import numpy as np
 
+from kcolor.data.pipeline import arrays_to_dataset
+
 #: The font files used, in matplotlib's ``mpl-data/fonts/ttf``; a missing one is skipped.
 FONT_FILES = (
     "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
@@ -154,8 +156,6 @@ def digit_datasets(*, image_size=28, batch_size=64, n_train=6000, n_test=1000, s
             training set's shuffling seed.
         shuffle: shuffle the training set every epoch.
     """
-    from kcolor.data.pipeline import arrays_to_dataset
-
     x_train, _ = font_digits(n_train, seed=seed)
     x_test, _ = font_digits(n_test, seed=seed + 1)
     options = dict(image_size=image_size, batch_size=batch_size, color_space="gray")

@@ -26,6 +26,8 @@ import os
 import socket
 import threading
 
+from kcolor.colab import drive_folder
+from kcolor.data.embedded import sample
 from kcolor.data.pipeline import check_color_space, images_to_dataset
 
 # name -> what kcolor needs to know about a tensorflow-datasets data set;
@@ -130,8 +132,6 @@ def data_dir_for(data_dir=None):
         ``"TFDS_DATA_DIR"``, ``"Google Drive (Colab)"`` or ``"the
         tensorflow-datasets default"``.
     """
-    from kcolor.colab import drive_folder
-
     if data_dir is not None:
         return os.path.abspath(os.path.expanduser(os.fspath(data_dir))), "the data_dir argument"
     env = os.environ.get("TFDS_DATA_DIR")
@@ -328,8 +328,6 @@ def load(
     if shuffle is None:
         shuffle = _is_train_split(split)
     if canonical == "sample":
-        from kcolor.data.embedded import sample
-
         return sample(
             split,
             image_size=64 if image_size is None else image_size,

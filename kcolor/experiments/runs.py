@@ -139,26 +139,6 @@ def claim(model, folder):
     return moved
 
 
-def prepare(model, train, name, profile, overrides=None):
-    """What a notebook does between ``build`` and ``fit``, for ``experiments.trained``.
-
-    Paper A's baseline measures its targets' mean and std on 50 training
-    batches (``Colorizer.adapt``, notebook 01); a ``ClassColorizer`` fits
-    its bins' prior and means (``experiments.fit_bins``, notebooks 04, 05).
-    Other models need nothing.
-    """
-    import kcolor
-
-    preprocessing = getattr(model, "preprocessing", None)
-    if preprocessing is not None and not getattr(preprocessing, "adapted", True):
-        model.adapt(train.take(model.ADAPT_BATCHES))
-    if isinstance(model, kcolor.ClassColorizer):
-        from kcolor import experiments
-
-        experiments.fit_bins(model, train, name, profile, overrides)
-    return model
-
-
 def saved_form(model):
     """What ``experiments.save`` writes: a GAN's generator, any other model itself.
 

@@ -2,6 +2,7 @@
 
 from kcolor.backend import keras
 from kcolor.models import blocks
+from kcolor.quantize import gamut_bin_centers
 
 # Zhang et al., figure 2 / released deploy prototxt: per block, the filters,
 # the number of 3x3 convolutions, the stride of its last convolution (2 =
@@ -79,8 +80,6 @@ def colorful(image_size, *, head="classes", num_classes=None, width=1.0, input_c
     blocks.check_divisible(image_size, 8, name, "blocks 1-3 halve the resolution three times")
     head = blocks.check_choice(head, f"{name}: head", HEADS)
     if num_classes is None:
-        from kcolor.quantize import gamut_bin_centers
-
         num_classes = len(gamut_bin_centers(10))
     num_classes = blocks.check_int(num_classes, f"{name}: num_classes", minimum=2)
     width = blocks.check_positive(width, f"{name}: width")
