@@ -5,8 +5,10 @@ hand-written steps. Each peer
 
 * trains a fresh copy of the same network(s) (same builder, width and seed),
 * with the same optimiser class and hyper-parameters (a separate instance),
-* computes the same losses (written out here for the GANs; ``kcolor.losses``
-  and the bins' encoders for the others), in the same order of
+* computes the same losses (the cGAN's is ``reference_step.cgan_step``, the
+  one written-out cGAN step the tests check the library against; the other
+  GANs' are written out here; ``kcolor.losses`` and the bins' encoders for
+  the others), in the same order of
   updates (``d_steps`` discriminator updates on fresh fakes, then one
   generator update, as ``AdversarialColorizer.train_step`` does),
 * inside one ``tf.function`` per step, with the same ``jit_compile`` choice,
@@ -23,6 +25,7 @@ Usage::
         logs = step(L, ab)
 """
 
+import reference_step
 from kcolor import losses as regression_losses
 from kcolor.backend import keras, tf
 from kcolor.colorizers.wgan import gradient_penalty
@@ -81,6 +84,9 @@ def gan_step(family, generator, discriminator, g_optimizer, d_optimizer, d_steps
     """
     if family not in GAN_FAMILIES:
         raise ValueError(f"Unknown GAN family {family!r}; expected one of {GAN_FAMILIES}.")
+    if family == "cgan" and d_steps == 1:
+        return reference_step.cgan_step(generator, discriminator, g_optimizer, d_optimizer,
+                                        l1_weight=L1_WEIGHT, jit_compile=jit_compile)
     d_vars = discriminator.trainable_variables
     g_vars = generator.trainable_variables
 

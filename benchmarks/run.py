@@ -25,8 +25,8 @@ Three measurements, printed as markdown (progress goes to stderr):
 
 3. **CGAN against the pix2pix tutorial's loop.** ``kcolor.CGAN.fit`` with
    ``update_order="alternating"`` (the default) and ``"simultaneous"``
-   against ``pix2pix_step`` below, the TensorFlow pix2pix tutorial's
-   ``train_step`` (one generator forward pass, two tapes, both optimisers
+   against ``reference_step.cgan_step(update_order="simultaneous")``, the
+   TensorFlow pix2pix tutorial's ``train_step`` (one generator forward pass, two tapes, both optimisers
    applied, one ``tf.function``), on fresh copies of the same U-Net and
    PatchGAN, the same data and optimisers, the three measured in turn in
    every round; the ratio is kcolor img/s / loop img/s (goal: >= 0.95).
@@ -67,6 +67,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import kcolor  # noqa: E402
 import peers  # noqa: E402
+import reference_step  # noqa: E402
 from kcolor.backend import default_jit_compile, has_gpu, keras, tf  # noqa: E402
 from kcolor.data.sample_prior import sample_prior  # noqa: E402
 
@@ -166,35 +167,6 @@ def build_peer(family, networks, jit_compile, model):
     d_opt.build(discriminator.trainable_variables)
     return peers.gan_step(family, generator, discriminator, g_opt, d_opt, model.d_steps,
                           jit_compile)
-
-
-def pix2pix_step(generator, discriminator, g_optimizer, d_optimizer, l1_weight,
-                 jit_compile=False):
-    """The TensorFlow pix2pix tutorial's ``train_step``, as a user would write it.
-
-    One generator forward pass under two tapes; D sees ``concat(L, ab)`` for
-    the real pair and ``concat(L, G(L))`` for the fake one; both losses from
-    those outputs (``BinaryCrossentropy(from_logits=True)``, G's adversarial
-    term plus ``l1_weight`` times L1); both optimisers applied.
-    """
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
-
-    @tf.function(jit_compile=jit_compile)
-    def step(L, ab):
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = generator(L, training=True)
-            real_logits = discriminator(tf.concat([L, ab], -1), training=True)
-            fake_logits = discriminator(tf.concat([L, fake], -1), training=True)
-            g_loss = (bce(tf.ones_like(fake_logits), fake_logits)
-                      + l1_weight * tf.reduce_mean(tf.abs(ab - fake)))
-            d_loss = (bce(tf.ones_like(real_logits), real_logits)
-                      + bce(tf.zeros_like(fake_logits), fake_logits))
-        g_optimizer.apply(g_tape.gradient(g_loss, g_vars), g_vars)
-        d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
-        return g_loss, d_loss
-
-    return step
 
 
 def training_dataset(size, batch_size):
@@ -297,7 +269,10 @@ UPDATE_ORDERS = ("alternating", "simultaneous")
 
 
 def bench_pix2pix(size, args, jit_compile):
-    """``kcolor.CGAN.fit`` in both update orders vs ``pix2pix_step``, alternated."""
+    """``kcolor.CGAN.fit`` in both update orders vs the pix2pix loop, alternated.
+
+    The loop is ``reference_step.cgan_step(update_order="simultaneous")``.
+    """
     ds = training_dataset(size, args.batch_size)
     keras.utils.set_random_seed(SEED)  # before any trace (see bench_jit)
     models = {}
@@ -311,7 +286,9 @@ def bench_pix2pix(size, args, jit_compile):
     g_opt, d_opt = fresh_copy(model.g_optimizer), fresh_copy(model.d_optimizer)
     g_opt.build(generator.trainable_variables)
     d_opt.build(discriminator.trainable_variables)
-    loop = pix2pix_step(generator, discriminator, g_opt, d_opt, peers.L1_WEIGHT, jit_compile)
+    loop = reference_step.cgan_step(generator, discriminator, g_opt, d_opt,
+                                    l1_weight=peers.L1_WEIGHT, update_order="simultaneous",
+                                    jit_compile=jit_compile)
 
     for order, model in models.items():
         time_fit(model, ds, args.warmup)  # trace + warm up
@@ -452,7 +429,8 @@ def format_report(args, jit_main, load_start, rows, pipes, jits, elapsed, pix=()
                        f"{_rate(r['peer'])} | {r['ratio']:.2f} | {r['ratio_best']:.2f} |")
     if pix:
         out += ["", "CGAN, images/s: kcolor `fit` in each update order vs the pix2pix "
-                "tutorial's loop (`pix2pix_step`: one G pass, two tapes) on the same networks "
+                "tutorial's loop (`reference_step.cgan_step`, simultaneous: one G pass, two "
+                "tapes) on the same networks "
                 f"({NETWORKS['cgan']}):", "",
                 "| size | params | steps | kcolor alternating | kcolor simultaneous | pix2pix loop "
                 "| alternating/loop | simultaneous/loop | of bests (alt. / sim.) |",

@@ -21,7 +21,7 @@ So that both runs compute the same function:
 * plain SGD, whose update is proportional to the gradient, so a wrong loss
   reduction (gradients summed over replicas without dividing) shows as a
   doubled step (the kinds after ``--wrong-reduction`` run with
-  ``kcolor.colorizers.scaling.replica_share`` made the identity, to check that the
+  ``kcolor.colorizers.replicas.replica_share`` made the identity, to check that the
   comparison catches it; keep it last on the command line).
 """
 
@@ -189,12 +189,12 @@ def main(argv):
         result[kind] = compare(kind, strategy, references[kind])
     if backup_dir is not None:
         result["fit_backup"] = fit_backup(backup_dir, strategy)
-    right = kcolor.colorizers.scaling.replica_share
-    kcolor.colorizers.scaling.replica_share = lambda loss: loss  # sum over replicas, not mean
+    right = kcolor.colorizers.replicas.replica_share
+    kcolor.colorizers.replicas.replica_share = lambda loss: loss  # sum over replicas, not mean
     for kind in wrong:  # the reference step (one replica) is the same either way
         reference = references.get(kind) or reference_step(kind)
         result["wrong:" + kind] = compare(kind, strategy, reference)
-    kcolor.colorizers.scaling.replica_share = right
+    kcolor.colorizers.replicas.replica_share = right
     print("RESULT " + json.dumps(result))
 
 

@@ -231,3 +231,72 @@ def test_uniform_class_colorizer_trains():
     assert history["bin_accuracy"][-1] > history["bin_accuracy"][0], history
     result = kcolor.metrics.evaluate(model, kcolor.data.sample("test", image_size=size, count=32))
     assert np.isfinite(result["colorfulness"])
+
+
+# --- moved from test_colorizers.py: shapes, save / reload, the colourfulness claim ---
+
+
+@pytest.mark.parametrize("size", [32, 64, 128, 256])
+def test_shapes_at_every_size(rng, size):
+    L = rng.uniform(-1, 1, (1, size, size, 1)).astype(np.float32)
+    gamut = GamutBins()
+    classes = ClassColorizer(tiny_net(size, gamut.num_classes), gamut)
+    ab = classes.predict_on_batch(L)
+    assert ab.shape == (1, size, size, 2) and np.all(np.abs(ab) <= 1.0)
+    uniform = ClassColorizer(tiny_net(size, (2, 10)), UniformBins(10), decode="argmax")
+    assert uniform.predict_on_batch(L).shape == (1, size, size, 2)
+
+
+@pytest.mark.parametrize("kind", ["gamut", "uniform"])
+def test_save_and_reload_give_identical_predictions_and_decoding(rng, tmp_path, kind):
+    L, ab = random_batch(rng)
+    if kind == "gamut":
+        bins = GamutBins(k=10).fit(ab)
+        model = ClassColorizer(tiny_net(16, bins.num_classes), bins, T=0.5)
+    else:
+        bins = UniformBins(10).fit(ab)
+        model = ClassColorizer(tiny_net(16, (2, 10)), bins, rebalance=False, decode="argmax")
+    model.compile(optimizer="adam")
+    model.fit(L, ab, epochs=1, verbose=0)
+    path = tmp_path / f"{kind}.keras"
+    model.save(path)
+    again = keras.models.load_model(path, safe_mode=True)
+    assert type(again) is type(model)
+    np.testing.assert_allclose(again.predict(L, verbose=0), model.predict(L, verbose=0), atol=1e-6)
+    assert again.get_config()["bins"] == model.get_config()["bins"]
+    assert (again.decode, again.T) == (model.decode, model.T)
+    again.fit(L, ab, epochs=1, verbose=0)  # re-compiled from the saved config
+
+
+def colorfulness(model, test):
+    """Mean Hasler-Susstrunk colourfulness of the predictions (kcolor.metrics)."""
+    return kcolor.metrics.evaluate(model, test, verbose=0)["colorfulness"]
+
+
+@pytest.mark.slow
+def test_training_lowers_losses_and_classes_beat_l2_on_colorfulness():
+    # The papers' central claim (papers A, C, E): L2 regresses to the mean and
+    # desaturates; classification with rebalancing is more colourful. L1 vs
+    # L2 (paper C) is not asserted: after ~50 steps their colourfulness
+    # swaps order between data subsets (measured 47.5 vs 28.9 with 512 crops,
+    # 15.6 vs 30.6 with 384), far from the converged regime the paper reports.
+    size = 32
+    train = kcolor.data.sample("train", image_size=size, batch_size=32, count=384, seed=0)
+    test = kcolor.data.sample("test", image_size=size, batch_size=64, count=128)
+    bins = GamutBins().fit(train)
+    builders = {
+        "l2": lambda: Colorizer(kcolor.models.unet(size, width=0.25), loss="l2"),
+        "l1": lambda: Colorizer(kcolor.models.unet(size, width=0.25), loss="l1"),
+        "classes": lambda: ClassColorizer(
+            kcolor.models.colorful(size, head="classes", num_classes=bins.num_classes,
+                                   width=0.125), bins),
+    }
+    vivid = {}
+    for name, build in builders.items():
+        keras.utils.set_random_seed(0)
+        model = build()
+        model.compile(optimizer=keras.optimizers.Adam(2e-3))
+        history = model.fit(train, epochs=4, verbose=0).history["loss"]
+        assert history[-1] < 0.9 * history[0], (name, history)
+        vivid[name] = colorfulness(model, test)
+    assert vivid["classes"] > vivid["l2"], vivid

@@ -1,20 +1,16 @@
 """The train step every GAN in kcolor shares: pix2pix's, written once.
 
-One step updates the discriminator D with ``discriminator_loss`` on D's
-outputs for real pairs ``(x, y)`` and generated pairs ``(x, G(x, z))``,
-then the generator G with ``generator_loss``: the family's adversarial term
-plus the weighted L1 / L2 distances to ``y`` (Isola et al., 2017, eq. 1 to
-4; paper B, eq. 1 to 8). The names and arguments are pix2pix's.
-
-A family (``CGAN``, ``LSGAN``, ``WGAN``, ``EBGAN``, one file each) writes
-its two losses in full, on D's outputs: ``discriminator_loss(real_out,
-fake_out)`` (a dict with ``"d_loss"`` and whatever else it logs) and
-``adversarial_loss(fake_out)`` (a dict with ``"g_adv_loss"``). It may
-override ``update_discriminator`` (CGAN's margin, WGAN's clipping),
+D is updated with ``discriminator_loss(real_out, fake_out)`` on its outputs
+for real pairs ``(x, y)`` and generated ones ``(x, G(x))``; G with
+``generator_loss(fake_out, fake, y)``: the family's adversarial term plus
+the weighted L1 / L2 distances to ``y`` (Isola et al., 2017, eq. 1 to 4;
+paper B, eq. 1 to 8). Names and arguments are pix2pix's. A family (one file
+each) writes ``discriminator_loss`` (a dict with ``"d_loss"``) and
+``adversarial_loss(fake_out)`` (a dict with ``"g_adv_loss"``) in full; it
+may override ``update_discriminator`` (CGAN's margin, WGAN's clipping),
 ``add_penalty`` (WGAN-GP), ``default_optimizers`` and ``family_logs``.
-A loss weight is a number or a schedule (``kcolor.colorizers.weights``);
-the options are checked in ``kcolor.colorizers.options``; what several
-devices and ``mixed_float16`` add is in ``kcolor.colorizers.replicas``.
+Loss weights that move are in ``weights``, option checks in ``options``,
+what several devices and ``mixed_float16`` add in ``replicas``.
 
 Reference:
     A: Koo, sections 3.2 and 5.2. B: Nazeri et al., sections 2 and 3.3.
@@ -34,22 +30,18 @@ ops = keras.ops
 
 @keras.saving.register_keras_serializable(package="kcolor")
 class AdversarialColorizer(ColorizerModel):
-    """The shared GAN step; D then G by default, pix2pix's simultaneous order as an option.
-
-    Subclass it with two loss functions; don't build it.
+    """The shared GAN step: D then G by default; pix2pix's simultaneous order is an option.
 
     Args:
         generator: a built ``keras.Model``: L ``(H, W, 1)`` -> ab ``(H, W, 2)``
             (``[L, z]`` with a noise vector; z -> image when unconditional).
         discriminator: a built ``keras.Model`` on ``concat(L, ab)`` (or the
             image when unconditional), returning logits of any shape.
-        conditional: ``False`` trains an unconditional generator (paper D,
-            section 3) on images, or on tuples whose first item is the images.
-        noise: ``"dropout"`` (default; pix2pix: G's own Dropout layers are the
-            noise; ``None`` is the same) or ``"input"`` (an N(0, 1) plane
-            concatenated to L: G takes 2 channels).
-        noise_dim: length of ``z ~ N(0, 1)`` (paper A, 3.2.1); read from the
-            generator's inputs when ``None``.
+        conditional: ``False`` trains an unconditional generator on images
+            (paper D, section 3).
+        noise: ``"dropout"`` (default, or ``None``; pix2pix: G's Dropout is
+            the noise) or ``"input"`` (an N(0, 1) plane concatenated to L).
+        noise_dim: length of ``z ~ N(0, 1)`` (paper A, 3.2.1); ``None``: G's own.
         l1_weight: weight of ``E |ab - G(L)|`` in G's loss (paper B, eq. 6:
             100): a number, or a ``weights.ColorThermostat`` that steers it
             to hold the fakes' colour at a target (logs ``color_ratio`` and
@@ -60,23 +52,16 @@ class AdversarialColorizer(ColorizerModel):
             over the first G updates (a warm-up).
         d_steps, g_steps: D and G updates per train step (WGAN's n_critic: 5).
         update_order: ``"alternating"`` (default): D is updated, then G is run
-            again on the same batch and updated against the updated D.
-            ``"simultaneous"``: one G pass under two tapes; both losses come
-            from it and from one D pass on the fakes, and both optimisers
-            apply their gradients, as the TensorFlow pix2pix tutorial's
-            ``train_step`` does. It needs ``d_steps = g_steps = 1``.
+            again and updated against the updated D. ``"simultaneous"``: one
+            G pass and one D pass on the fakes under two tapes give both
+            losses, as the TensorFlow pix2pix tutorial's ``train_step``
+            does (needs ``d_steps = g_steps = 1``).
         seed: seed of the step's ``keras.random.SeedGenerator``.
         **kwargs: ``keras.Model`` arguments (``name``, ...).
 
     Logs ``d_loss``, ``g_loss``, ``g_adv_loss``, ``l1`` and ``l2`` (on ab),
     ``g_grad_norm`` (G's gradient norm, paper A, 5.2) and the family's own.
-
-    Example:
-        >>> # quarter-width networks: a first run sized for a laptop CPU
-        >>> gan = kcolor.CGAN(kcolor.models.unet(32, width=0.25),
-        ...                   kcolor.models.patchgan(32, width=0.25), l1_weight=100)
-        >>> gan.compile()
-        >>> gan.fit(kcolor.data.sample("train", image_size=32), epochs=2)
+    A family (``kcolor.CGAN``, ...) subclasses it; it has no losses of its own.
 
     Reference:
         Isola et al., "Image-to-Image Translation with Conditional
@@ -87,30 +72,26 @@ class AdversarialColorizer(ColorizerModel):
                  noise_dim=None, l1_weight=0.0, l2_weight=0.0, adversarial_weight=1.0,
                  d_steps=1, g_steps=1, update_order="alternating", seed=None, **kwargs):
         super().__init__(**kwargs)
-        options.check_loss_options(
-            conditional=conditional, steps={"d_steps": d_steps, "g_steps": g_steps},
+        self.noise_shape = options.check(  # raises for options that cannot train
+            generator, discriminator, conditional=conditional, noise=noise, noise_dim=noise_dim,
             weights={"l1_weight": l1_weight, "l2_weight": l2_weight,
-                     "adversarial_weight": adversarial_weight})
-        options.check_update_order(update_order, d_steps=d_steps, g_steps=g_steps)
-        options.check_networks(generator, discriminator, conditional=conditional, noise=noise,
-                               noise_dim=noise_dim)
-        self.noise_shape = options.noise_shape(generator, discriminator, conditional=conditional,
-                                               noise=noise, noise_dim=noise_dim)
+                     "adversarial_weight": adversarial_weight},
+            d_steps=d_steps, g_steps=g_steps, update_order=update_order)
         self.generator, self.discriminator = generator, discriminator
         self.conditional, self.noise, self.noise_dim = bool(conditional), noise, noise_dim
         self.l1_weight, self.l2_weight, self.adversarial_weight = (
             w if hasattr(w, "at") else float(w) for w in (l1_weight, l2_weight, adversarial_weight))
         if isinstance(self.l1_weight, weights.ColorThermostat) and not self.l1_weight.built:
             self.l1_weight.build()  # its variable, in the GAN's distribution scope
-        self.d_steps, self.g_steps, self.seed = int(d_steps), int(g_steps), seed
-        self.update_order = update_order
+        self.d_steps, self.g_steps, self.update_order = int(d_steps), int(g_steps), update_order
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.built = True
 
     # --- the shared step ---------------------------------------------------------
     def train_step(self, data):
         """``d_steps`` D updates, then ``g_steps`` G updates (or both at once)."""
-        x, y = condition_and_target(data, self.conditional)  # (L, ab) or (None, images)
+        x, y = options.condition_and_target(data, self.conditional)  # (L, ab) or (None, images)
         if self.update_order == "simultaneous":
             return self.record(self.simultaneous_step(x, y))
 
@@ -157,11 +138,10 @@ class AdversarialColorizer(ColorizerModel):
 
     def test_step(self, data):
         """The same losses on held-out data, no updates."""
-        x, y = condition_and_target(data, self.conditional)
+        x, y = options.condition_and_target(data, self.conditional)
         fake = self.generator(self.generator_inputs(x, y), training=False)
         real_out, fake_out = self.discriminate(x, y, False), self.discriminate(x, fake, False)
-        d_logs = self.discriminator_loss(real_out, fake_out)
-        d_logs = self.add_penalty(d_logs, x, y, fake, training=False)
+        d_logs = self.add_penalty(self.discriminator_loss(real_out, fake_out), x, y, fake, False)
         return self.record({**d_logs, **self.generator_loss(fake_out, fake, y)})
 
     def generator_loss(self, fake_out, fake, y):
@@ -169,18 +149,15 @@ class AdversarialColorizer(ColorizerModel):
 
         Args:
             fake_out: D's outputs on the generated pairs.
-            fake: G's colours (what L1 and L2 compare with ``y``).
-            y: the true colours ab (``None`` is fine when unconditional).
+            fake, y: G's colours and the true ones (L1 and L2 compare them).
 
         Returns:
-            A dict: ``"g_loss"`` (the total, what the step differentiates),
-            ``"g_adv_loss"`` (the family's term, unweighted), ``"l1"`` and
-            ``"l2"`` (when conditional, logged whatever their weights) and the
+            A dict: ``"g_loss"`` (the total, differentiated), ``"g_adv_loss"``
+            (unweighted), ``"l1"`` and ``"l2"`` (when conditional) and the
             family's own values. Each weight is read at G's update count.
 
         Reference:
-            Isola et al., 2017, eq. 4 (``generator_loss`` in the TensorFlow
-            pix2pix tutorial). B: eq. 6. C: section 3.2 (the L2 term).
+            Isola et al., 2017, eq. 4 (pix2pix's ``generator_loss``). B: eq. 6. C: 3.2.
         """
         step = self.g_optimizer.iterations if hasattr(self, "g_optimizer") else 0
         logs = self.adversarial_loss(fake_out)
@@ -241,21 +218,14 @@ class AdversarialColorizer(ColorizerModel):
     # --- compile, logs, inference, config -----------------------------------------
     def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None,
                 steps_per_execution=1, run_eagerly=False, auto_scale_loss=True, **kwargs):
-        """One optimiser per network (two objects; ``None``: the family's default).
+        """One optimiser per network (``None``: the family's default); XLA as ``ColorizerModel``.
 
-        ``jit_compile=None`` uses ``kcolor.backend.default_jit_compile()``;
         ``auto_scale_loss`` wraps the optimisers for ``mixed_float16``.
         """
-        if kwargs:
-            raise (ValueError if "optimizer" in kwargs else TypeError)(
-                f"{type(self).__name__}.compile() got {sorted(kwargs)}: a GAN has two optimisers, "
-                "compile(g_optimizer=..., d_optimizer=...); its losses are constructor options.")
         default_g, default_d = self.default_optimizers()
         g_optimizer = keras.optimizers.get(default_g if g_optimizer is None else g_optimizer)
         d_optimizer = keras.optimizers.get(default_d if d_optimizer is None else d_optimizer)
-        if g_optimizer is d_optimizer:
-            raise ValueError("g_optimizer and d_optimizer are the same object; give each "
-                             "network its own optimiser (their states must not mix).")
+        options.check_compile(type(self).__name__, kwargs, g_optimizer, d_optimizer)
         self._gan_compile_config = dict(
             g_optimizer=keras.optimizers.serialize(g_optimizer),
             d_optimizer=keras.optimizers.serialize(d_optimizer), jit_compile=jit_compile,
@@ -274,9 +244,8 @@ class AdversarialColorizer(ColorizerModel):
         # The trackers: one per logged value (g_grad_norm and l1_scale: each batch's own).
         steered = isinstance(self.l1_weight, weights.ColorThermostat)
         names = ["d_loss", "g_loss", "g_adv_loss"] + (["l1", "l2"] if self.conditional else [])
-        names += ["color_ratio"] if steered else []
-        self.trackers = {name: keras.metrics.Mean(name=name)
-                         for name in names + list(self.family_logs())}
+        names += (["color_ratio"] if steered else []) + list(self.family_logs())
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
         for name in ["g_grad_norm"] + (["l1_scale"] if steered else []):
             self.trackers[name] = LastValue(name=name)
 
@@ -292,21 +261,13 @@ class AdversarialColorizer(ColorizerModel):
         return {name: self.trackers[name].result() for name in logged}
 
     def fit(self, *args, **kwargs):
-        """``keras.Model.fit``; then ``use_generator_average()``.
-
-        Give the generator's optimiser ``use_ema=True`` (and ``ema_momentum``)
-        to evaluate, save and colour with a moving average of G's weights, as
-        GANs since ProGAN do: it smooths the step-to-step wobble of the game.
-        """
+        """``keras.Model.fit``, then ``use_generator_average()`` (as GANs since ProGAN)."""
         history = super().fit(*args, **kwargs)
         self.use_generator_average()
         return history
 
     def use_generator_average(self):
-        """Copies the moving average of G's weights into G when ``g_optimizer`` keeps one.
-
-        Returns whether the weights were replaced (not without ``use_ema``).
-        """
+        """Copies ``g_optimizer``'s moving average of G's weights into G; returns if it did."""
         optimizer = getattr(self, "g_optimizer", None)
         optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # a loss-scale wrapper
         if optimizer is None or not optimizer.use_ema or not optimizer.built:
@@ -318,10 +279,9 @@ class AdversarialColorizer(ColorizerModel):
         return dict(getattr(self, "_gan_compile_config", {}))
 
     def compile_from_config(self, config):
-        config = dict(config)
-        for key in ("g_optimizer", "d_optimizer"):
-            config[key] = keras.optimizers.deserialize(config[key])
-        self.compile(**config)
+        optimizers = {key: keras.optimizers.deserialize(config[key])
+                      for key in ("g_optimizer", "d_optimizer")}
+        self.compile(**{**config, **optimizers})
 
     def call(self, inputs, training=False):
         """Conditional: L -> ab (noise drawn as in training). Else z -> image."""
@@ -357,19 +317,4 @@ class AdversarialColorizer(ColorizerModel):
         return cls(**config)
 
 
-def condition_and_target(data, conditional):
-    """A batch -> ``(L, ab)``, or ``(None, images)`` when unconditional."""
-    x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-    if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
-        x, y = x  # fit(x=(L, ab))
-    if not conditional:
-        return None, (x[0] if isinstance(x, (tuple, list)) else x)
-    if y is None:
-        raise ValueError(
-            "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
-            "fit(L, ab); got L alone. For generation without a condition build the model "
-            "with conditional=False.")
-    return x, y
-
-
-__all__ = ["AdversarialColorizer", "condition_and_target"]
+__all__ = ["AdversarialColorizer"]

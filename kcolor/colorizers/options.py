@@ -1,10 +1,10 @@
 """A GAN's options, checked once when it is built, and built from flat settings.
 
-``AdversarialColorizer`` calls ``check_loss_options``,
-``check_update_order``, ``check_networks`` and ``noise_shape`` in its
-constructor, so that options that cannot train, or a generator and a
-discriminator that do not fit together, fail there with a message that
-says how to fix them, instead of deep inside the first traced step.
+``AdversarialColorizer`` calls ``check`` in its constructor (and
+``check_compile`` in ``compile``), so that options that cannot train, or a
+generator and a discriminator that do not fit together, fail there with a
+message that says how to fix them, instead of deep inside the first traced
+step. ``condition_and_target`` splits a batch, and refuses L alone.
 
 ``from_settings`` turns the flat numbers of an experiment's ``gan``
 settings (``l1_weight: 350, color_target: 0.84, adversarial_warmup: 600``)
@@ -59,6 +59,29 @@ def from_settings(settings):
     return kwargs
 
 
+def check(generator, discriminator, *, conditional, noise, noise_dim, weights, d_steps,
+          g_steps, update_order):
+    """Every check of a GAN's constructor; returns the noise vector's shape (``noise_shape``)."""
+    check_loss_options(conditional=conditional, weights=weights,
+                       steps={"d_steps": d_steps, "g_steps": g_steps})
+    check_update_order(update_order, d_steps=d_steps, g_steps=g_steps)
+    check_networks(generator, discriminator, conditional=conditional, noise=noise,
+                   noise_dim=noise_dim)
+    return noise_shape(generator, discriminator, conditional=conditional, noise=noise,
+                       noise_dim=noise_dim)
+
+
+def check_compile(name, kwargs, g_optimizer, d_optimizer):
+    """Raises for ``compile`` arguments a GAN does not take, or one optimiser for two networks."""
+    if kwargs:
+        raise (ValueError if "optimizer" in kwargs else TypeError)(
+            f"{name}.compile() got {sorted(kwargs)}: a GAN has two optimisers, "
+            "compile(g_optimizer=..., d_optimizer=...); its losses are constructor options.")
+    if g_optimizer is d_optimizer:
+        raise ValueError("g_optimizer and d_optimizer are the same object; give each "
+                         "network its own optimiser (their states must not mix).")
+
+
 def check_update_order(update_order, *, d_steps, g_steps):
     """Raises ``ValueError`` for an unknown ``update_order`` or one that cannot apply.
 
@@ -106,6 +129,21 @@ def check_loss_options(*, conditional, weights, steps, warmup=None):
         raise ValueError(
             "l1_weight and l2_weight need a target colour: they apply to conditional "
             "models only (conditional=False has no ground truth to compare with).")
+
+
+def condition_and_target(data, conditional):
+    """A batch -> ``(L, ab)``, or ``(None, images)`` when unconditional; L alone is refused."""
+    x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+    if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+        x, y = x  # fit(x=(L, ab))
+    if not conditional:
+        return None, (x[0] if isinstance(x, (tuple, list)) else x)
+    if y is None:
+        raise ValueError(
+            "A conditional GAN trains on (L, ab) pairs, e.g. batches from kcolor.data or "
+            "fit(L, ab); got L alone. For generation without a condition build the model "
+            "with conditional=False.")
+    return x, y
 
 
 def input_shapes(model):
@@ -213,5 +251,5 @@ def noise_shape(generator, discriminator, *, conditional, noise, noise_dim):
     return shape
 
 
-__all__ = ["from_settings", "check_loss_options", "check_update_order", "check_networks",
+__all__ = ["from_settings", "condition_and_target", "check", "check_compile", "check_loss_options", "check_update_order", "check_networks",
            "noise_shape", "input_shapes", "output_shapes", "NOISE_MODES", "UPDATE_ORDERS"]

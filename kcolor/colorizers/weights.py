@@ -152,7 +152,9 @@ class ColorThermostat(keras.layers.Layer):
 
     @property
     def scale(self):
-        """The multiplier now, ``exp(log_scale)``."""
+        """The multiplier now, ``exp(log_scale)`` (built on first use when used alone)."""
+        if not self.built:
+            self.build()
         return ops.exp(ops.convert_to_tensor(self.log_scale))
 
     def at(self, step=None):
@@ -165,6 +167,8 @@ class ColorThermostat(keras.layers.Layer):
         Returns ``{"color_ratio": chroma(fake) / chroma(y), "l1_scale": the new
         multiplier}``. A batch without colour (all grey) leaves the multiplier.
         """
+        if not self.built:  # used alone; a GAN builds it in its constructor
+            self.build()
         truth = mean_chroma(y)
         ratio = mean_chroma(fake) / ops.maximum(truth, 1e-6)
         low, high = (math.log(v) for v in self.scale_range)
