@@ -552,3 +552,31 @@ def test_fit_on_a_sample_dataset_does_not_warn_about_shuffle():
         warnings.simplefilter("always")
         model.fit(train, epochs=1, verbose=0)
     assert not [w for w in caught if "shuffle" in str(w.message)]
+
+
+# ------------------------------------------------------------------ train_and_test
+
+
+def test_train_and_test_gives_a_data_sets_two_splits():
+    train, test = data.train_and_test("sample", image_size=16, batch_size=4, test_batch_size=8,
+                                      color_space="yuv")
+    Y, UV = next(iter(train))
+    assert Y.shape == (4, 16, 16, 1) and UV.shape == (4, 16, 16, 2)
+    assert next(iter(test))[0].shape[0] == 8
+    digits, held_out = data.train_and_test("digits", image_size=32, batch_size=64,
+                                           color_space="gray")
+    assert next(iter(digits)).shape == (64, 32, 32, 1)
+    assert sum(int(b.shape[0]) for b in held_out) == 1000  # the font digits' test split
+
+
+def test_train_and_test_refuses_an_unknown_name_and_colour_digits():
+    with pytest.raises(ValueError, match="Unknown data set 'cifar100'.*cifar10"):
+        data.train_and_test("cifar100", image_size=32, batch_size=4)
+    with pytest.raises(ValueError, match="digits are grey"):
+        data.train_and_test("digits", image_size=32, batch_size=4)
+
+
+def test_the_held_out_split_is_test_else_validation():
+    assert data.held_out_split("cifar10") == "test"
+    assert data.held_out_split("imagenet64") == "validation"  # down-sampled ImageNet has no test
+    assert data.held_out_split("places365_small") == "test"

@@ -105,7 +105,7 @@ def test_notebook_03s_cgan_is_the_cgan_class():
 
 
 def test_the_paper_modules_hold_settings_and_import_no_code_of_the_experiments():
-    """Dictionaries only: no module of the paper's settings imports the builders or the runner."""
+    """Dictionaries only: no module of the paper's settings imports the factory or the runner."""
     allowed = ("kcolor.colorizers", "kcolor.experiments.settings", "kcolor.metrics",
                "kcolor.quantize")
     for module in PAPER_MODULES:

@@ -376,7 +376,8 @@ def test_bad_input_gets_a_clear_error(rng):
 PUBLIC_NAMES = (
     "SCORE_KEYS accuracy_at mae_ab mae_rgb euclid_ab bin_accuracy bin_keys psnr ssim "
     "colorfulness colorfulness_l_ab score evaluate reference_rows GreyPredictor grey_predictor "
-    "predictor AccuracyAtEpsilon MAEab EuclideanAB BinAccuracy MAErgb PSNR SSIM Colorfulness"
+    "predictor AccuracyAtEpsilon MAEab EuclideanAB BinAccuracy MAErgb PSNR SSIM Colorfulness "
+    "uv_l2"
 ).split()
 
 

@@ -1,7 +1,7 @@
 """Notebooks 06 and 07: the font digits, the MLP GAN, the time budget, the registry.
 
 Notebook 06's experiments are unconditional generators of grey digits, so
-``tests/test_experiments_builders.py`` leaves their full profile to this
+``tests/test_experiments_factory.py`` leaves their full profile to this
 file: every full configuration builds and trains one step on tiny input
 here.
 """

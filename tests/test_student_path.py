@@ -401,7 +401,7 @@ def test_trained_trains_a_missing_upstream_model_then_loads_it(cifar10_dir, mode
         return real_config(name, profile, {"epochs": 1, "steps_per_epoch": 2, "image_size": 16,
                                            **(overrides or {})})
 
-    for module in (experiments.registry, experiments.builders, experiments.runner):
+    for module in (experiments.registry, experiments.factory, experiments.runner):
         monkeypatch.setattr(module, "config", tiny)  # each module's name for it
     monkeypatch.setattr(kcolor_tfds, "reachable", lambda *host: False)  # prepared: not needed
     generator = experiments.trained("03_cgan", "quick", data_dir=data_dir)

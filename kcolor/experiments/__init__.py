@@ -29,16 +29,24 @@ Where things are, one idea per module:
   share;
 * ``registry``: collects them; ``config``, ``NAMES``, ``PROFILES``,
   ``describe``;
-* ``builders``: a config made into a compiled model (``build``) and its data
+* ``factory``: a config made into a compiled model (``build``) and its data
   (``datasets``);
 * ``runner``: trains resumably (``fit``), saves (``save``, ``model_path``,
   ``models_folder``) and finds a trained model again (``trained``);
   ``runs`` holds its checkpoint folders and time estimates.
 
+Words, one meaning each: a **colorizer** is the class trained (the config's
+``"colorizer"``: ``Colorizer``, ``ClassColorizer``, ``CGAN``, ...); a
+**model** is one built or trained instance of it; a **network** is the
+``keras.Model`` a colorizer wraps (a GAN has two: its **generator** and its
+**discriminator**, and only a GAN has a generator); a **builder** is the
+function of ``kcolor.models.BUILDERS`` that makes a network, named by the
+``"builder"`` of the network's settings.
+
 This package re-exports what the notebooks call.
 """
 
-from kcolor.experiments.builders import build, datasets, network, optimizer, start_from
+from kcolor.experiments.factory import build, datasets, network, optimizer, start_from
 from kcolor.experiments.paper_b import PAPER_B_TABLE_1
 from kcolor.experiments.registry import (NAMES, PROFILES, check_profile, config, describe,
                                          total_steps)

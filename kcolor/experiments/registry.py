@@ -3,7 +3,7 @@
 The paper modules (``paper_a``, ``paper_b``, ``papers_e_c``, ``papers_d_c``)
 each give ``EXPERIMENTS``, a dict of plain settings; this module collects
 them and answers ``config(name, profile)``. It builds nothing: the
-``builders`` make models and data from a config, the ``runner`` trains and
+``factory`` makes models and data from a config, the ``runner`` trains and
 saves them.
 """
 

@@ -20,7 +20,7 @@ from kcolor.callbacks import TimeBudget
 from kcolor.colab import drive_folder
 from kcolor.colorizers import ClassColorizer
 from kcolor.experiments import runs
-from kcolor.experiments.builders import build, datasets
+from kcolor.experiments.factory import build, datasets
 from kcolor.experiments.registry import config, total_steps
 
 

@@ -52,8 +52,8 @@ def optimizer(cfg, key="optimizer"):
     Args:
         cfg: an experiment's config; ``cfg[key]`` is ``{"name": ...,
             "learning_rate": ..., other keyword arguments}``.
-        key: ``"optimizer"`` (the generator's or the only network's) or
-            ``"d_optimizer"`` (a GAN's discriminator).
+        key: ``"optimizer"`` (a colorizer's network, or a GAN's generator)
+            or ``"d_optimizer"`` (a GAN's discriminator).
 
     Returns:
         A ``keras.optimizers.Optimizer``. A ``"cosine"`` schedule decays the
@@ -107,10 +107,11 @@ def build(name, profile="smoke", image_size=None, *, seed=0, overrides=None, war
             for a test).
         seed: seeds the initial weights and the GAN's noise.
         overrides: changes to the profile's settings (see ``config``).
-        warm_start: a trained model whose network has the generator's shape
-            (a ``Colorizer`` or a ``keras.Model``): the generator starts from
-            its weights. Profiles whose config names ``warm_start`` (the
-            experiment to start from) expect it.
+        warm_start: a trained model (a ``Colorizer`` or a ``keras.Model``)
+            whose network has the shape of this model's ``network`` (or, for
+            a GAN, its ``generator``), which starts from its weights.
+            Profiles whose config names ``warm_start`` (the experiment to
+            start from) expect it.
 
     Returns:
         A compiled instance of ``config(name, profile)["colorizer"]``, ready
