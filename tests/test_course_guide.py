@@ -167,6 +167,14 @@ def test_sections_link_their_notebook_and_solution(guide):
         assert f"solutions/{stem}.ipynb" in sections[number], number
 
 
+def test_every_relative_link_resolves(guide):
+    # Markdown links such as [`solutions/00_x.ipynb`](../solutions/00_x.ipynb).
+    targets = re.findall(r"\]\(((?!https?:)[^)#]+)\)", guide)
+    assert len(targets) > 20, targets
+    missing = sorted({t for t in targets if not (GUIDE.parent / t).exists()})
+    assert missing == [], missing
+
+
 def test_every_lab_time_is_filled_in(guide):
     for number, (smoke, quick, colab) in guide_table_times(guide).items():
         assert re.fullmatch(DURATION, smoke), (number, smoke)
