@@ -5,10 +5,14 @@ lines of plain numpy, Keras or TensorFlow, to show the idea (the cGAN's
 train step, Zhang et al.'s soft encoding, WGAN-GP's gradient penalty), and
 assert in a cell that it gives the library's numbers. These tests make the
 same checks on small, fixed inputs, so that a change to the library that
-breaks the equality fails here and not only in a notebook run. Each
-hand-written version below is the notebook's, copied so that the test
-stands alone.
+breaks the equality fails here and not only in a notebook run. The cGAN
+step written out is ``benchmarks/reference_step.py``'s, shared with the
+benchmarks; the other hand-written versions below are the notebooks',
+copied so that the test stands alone.
 """
+
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +20,7 @@ import pytest
 import kcolor
 from kcolor.backend import keras, tf
 from kcolor.color import AB_SCALE
+from kcolor.colorizers.weights import ColorThermostat
 from kcolor.colorizers.wgan import gradient_penalty
 from kcolor.quantize import GamutBins
 
@@ -23,56 +28,22 @@ pytestmark = pytest.mark.tf_only
 
 
 # --- notebook 03: the cGAN step, pix2pix's way -------------------------------------------
+# The written-out step is benchmarks/reference_step.py's, the one copy the
+# benchmarks time the library against; notebook 03 shows the same on screen.
 
 _CGAN_SIZE = 16
 _CGAN_L1_WEIGHT = 100.0
 
 
-def _cgan_bce(logits, label):
-    """Sigmoid cross-entropy from logits, averaged over every logit (as pix2pix)."""
-    loss = keras.losses.BinaryCrossentropy(from_logits=True)
-    return loss(tf.fill(tf.shape(logits), label), logits)
+def _load_reference_step():
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "reference_step.py"
+    spec = importlib.util.spec_from_file_location("reference_step", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _cgan_discriminator_loss(real_logits, fake_logits):
-    return _cgan_bce(real_logits, 1.0) + _cgan_bce(fake_logits, 0.0)
-
-
-def _cgan_generator_loss(fake_logits, fake, target):
-    adversarial = _cgan_bce(fake_logits, 1.0)
-    l1 = tf.reduce_mean(tf.abs(target - fake))
-    return adversarial + _CGAN_L1_WEIGHT * l1, adversarial, l1
-
-
-def _cgan_written_out_step(generator, discriminator, g_opt, d_opt, order):
-    """pix2pix's two-tape step, in the library step's update order."""
-    g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
-
-    def d_logits(L, ab):
-        return discriminator(tf.concat([L, ab], -1), training=True)
-
-    @tf.function(jit_compile=False)
-    def alternating(L, ab):
-        fake = generator(L, training=True)
-        with tf.GradientTape() as tape:
-            d_loss = _cgan_discriminator_loss(d_logits(L, ab), d_logits(L, fake))
-        d_opt.apply(tape.gradient(d_loss, d_vars), d_vars)
-        with tf.GradientTape() as tape:  # G again, against the updated D
-            fake = generator(L, training=True)
-            g_loss = _cgan_generator_loss(d_logits(L, fake), fake, ab)[0]
-        g_opt.apply(tape.gradient(g_loss, g_vars), g_vars)
-
-    @tf.function(jit_compile=False)
-    def simultaneous(L, ab):
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = generator(L, training=True)
-            real_logits, fake_logits = d_logits(L, ab), d_logits(L, fake)
-            d_loss = _cgan_discriminator_loss(real_logits, fake_logits)
-            g_loss = _cgan_generator_loss(fake_logits, fake, ab)[0]
-        g_opt.apply(g_tape.gradient(g_loss, g_vars), g_vars)
-        d_opt.apply(d_tape.gradient(d_loss, d_vars), d_vars)
-
-    return alternating if order == "alternating" else simultaneous
+reference_step = _load_reference_step()
 
 
 def _cgan_networks():
@@ -90,22 +61,31 @@ def _cgan_weights(*networks):
     return [w for network in networks for w in network.get_weights()]
 
 
-def _cgan_one_step_each(order, L, ab):
-    """(start, library, written out): weights after one step of each, same start."""
+def _cgan_one_step_each(L, ab, **options):
+    """(start, library, written out): weights after one step of each, same start.
+
+    ``options`` are ``kcolor.CGAN``'s (``update_order``,
+    ``one_sided_label_smoothing``, ``l1_weight``); a ``ColorThermostat`` L1
+    weight reaches the written-out step as its weight and its multiplier.
+    """
     library_g, library_d = _cgan_networks()
     hand_g, hand_d = _cgan_networks()
     for hand, library in ((hand_g, library_g), (hand_d, library_d)):
         hand.set_weights(library.get_weights())
     start = _cgan_weights(library_g, library_d)
 
-    gan = kcolor.CGAN(library_g, library_d, l1_weight=_CGAN_L1_WEIGHT, update_order=order)
+    options = {"l1_weight": _CGAN_L1_WEIGHT, **options}
+    gan = kcolor.CGAN(library_g, library_d, **options)
     gan.compile(g_optimizer=_cgan_adam(), d_optimizer=_cgan_adam())
+    weight = gan.l1_weight
+    if isinstance(weight, ColorThermostat):
+        options.update(l1_weight=weight.value, l1_scale=float(weight.scale))
     gan.train_on_batch(L, ab)
 
     g_opt, d_opt = _cgan_adam(), _cgan_adam()
     g_opt.build(hand_g.trainable_variables)
     d_opt.build(hand_d.trainable_variables)
-    _cgan_written_out_step(hand_g, hand_d, g_opt, d_opt, order)(L, ab)
+    reference_step.cgan_step(hand_g, hand_d, g_opt, d_opt, **options)(L, ab)
     return start, _cgan_weights(library_g, library_d), _cgan_weights(hand_g, hand_d)
 
 
@@ -115,19 +95,38 @@ def _cgan_batch(seed=0):
     return np.asarray(L), np.asarray(ab)
 
 
+def _assert_same_step(library, hand, what):
+    for i, (a, b) in enumerate(zip(library, hand)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=f"{what}, weight {i}")
+
+
 def test_cgan_step_written_out_matches_library():
     L, ab = _cgan_batch()
     after = {}
     for order in ("alternating", "simultaneous"):
-        start, library, hand = _cgan_one_step_each(order, L, ab)
+        start, library, hand = _cgan_one_step_each(L, ab, update_order=order)
         # the step moved the weights (Adam's first step: about the learning rate)
         assert max(np.abs(a - b).max() for a, b in zip(start, library)) > 1e-4
-        for i, (a, b) in enumerate(zip(library, hand)):
-            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=f"{order}, weight {i}")
+        _assert_same_step(library, hand, order)
         after[order] = library
     # the two orders are different steps: G trains against D before / after its update
     assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6)
                for a, b in zip(after["alternating"], after["simultaneous"]))
+
+
+def test_cgan_step_written_out_matches_library_with_its_options():
+    """Label smoothing and a steered L1 weight change the step; both sides agree."""
+    L, ab = _cgan_batch()
+    _, plain, _ = _cgan_one_step_each(L, ab)
+    thermostat = ColorThermostat(_CGAN_L1_WEIGHT, target=0.8)
+    thermostat.build()
+    thermostat.log_scale.assign(np.log(1.5))  # as if it had steered for a while
+    for name, options in (("smoothing", {"one_sided_label_smoothing": 0.1}),
+                          ("thermostat", {"l1_weight": thermostat,
+                                          "update_order": "simultaneous"})):
+        _, library, hand = _cgan_one_step_each(L, ab, **options)
+        _assert_same_step(library, hand, name)
+        assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(library, plain))
 
 
 # --- notebook 05: Zhang et al.'s soft encoding -----------------------------------
@@ -212,7 +211,10 @@ def test_wgan_gp_penalty_written_out_matches_library():
     # and kcolor.WGAN's critic loss is the Earth Mover term plus lambda times it
     model = kcolor.WGAN(_generator(), critic, gradient_penalty=10.0)
     model.interpolation_factors = lambda _real: tf.constant(alpha)  # the same alpha
-    logs = model.discriminator_loss(L, real, fake, training=False)
+    outputs = {name: model.discriminate(L, ab, training=False)
+               for name, ab in (("real", real), ("fake", fake))}
+    logs = model.add_penalty(model.discriminator_loss(outputs["real"], outputs["fake"]),
+                             L, real, fake, training=False)
     scores = {name: float(tf.reduce_mean(critic(np.concatenate([L, ab], -1), training=False)))
               for name, ab in (("real", real), ("fake", fake))}
     expected = scores["fake"] - scores["real"] + 10.0 * by_hand
