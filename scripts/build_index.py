@@ -3,15 +3,38 @@
     python scripts/build_index.py [--notebooks build/notebooks] [--out build/index.html]
         [--figures build/figures] [--label TEXT] [--no-notebook-links]
 
-For every executed notebook in ``--notebooks`` (written by
-``scripts/run_notebooks.py``) the page shows its title, its claim paragraph,
-its results tables (the outputs of ``kcolor.tables.results_table``), its
-figures, how long it ran and in which profile (``timings.json``, written by
-``run_notebooks.py``), and links to a readable HTML copy of the executed
-notebook (written beside it) and to the ``.ipynb``. The figures are saved as
-PNG files under ``--figures`` and the page shows them from there, so that
-they can be linked or copied (the README's gallery). ``--label`` is shown at
-the top: the profile, data and machine of the run.
+The page opens with its provenance (when the run finished, the commit, the
+versions of kcolor, TensorFlow and Keras, the machine and the command, from
+``run.json`` that ``scripts/run_notebooks.py`` writes) and a summary: one row
+per notebook with its papers, its one-line finding, the count of its claims
+that this run supports ("yes"), does not ("no") or cannot tell ("within the
+seed spread"), its wall time, and links to its section, to the committed
+notebook on GitHub and to the notebook on Colab.
+
+Each notebook's section then shows its claim paragraph and, in notebook
+order, its results tables (HTML outputs with the class ``kcolor-results``,
+written by ``kcolor.tables``), its deviations table (an HTML output with the
+class ``kcolor-deviations``: how the profile's settings differ from the
+paper's recipe) and its figures. Under each claims table (class
+``kcolor-claims``) every "no" row is followed by the notebook's own
+explanation of it: the markdown bullet or paragraph that carries the marker
+
+    <!-- explains: PAPER | SECTION | words -->
+
+(invisible in Jupyter and Colab) explains each row of that paper and
+section whose quoted words contain ``words`` (case-insensitive; omit
+``| words`` for every row of the section). A "no" with no such marker says
+so on the page. The notebook's one-line finding, for the summary, is an HTML
+output with the class ``kcolor-finding`` when the notebook prints one; else
+the summary shows the first sentence of its claim paragraph.
+
+Each figure is shown at its own size up to the column's width, once (a
+figure whose PNG repeats one shown earlier on the page is left out), with a
+caption: the first sentence of the markdown cell above the cell that drew
+it, the profile and the data; that caption is also its alt text. The
+figures are saved as PNG files under ``--figures`` and the page shows them
+from there, so they can be linked or copied (the README's gallery).
+``--label`` is shown at the top: the profile, data and machine of the run.
 
 A page to publish (``docs/quick/``, written by ``scripts/run_quick.sh``)
 passes ``--no-notebook-links`` and a ``--figures`` folder beside the page:
@@ -20,30 +43,75 @@ one HTML page and its PNGs, without the executed notebooks.
 
 import argparse
 import base64
+import hashlib
 import html
+import importlib.util
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 CSS = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 1.5em auto; padding: 0 1em;
        color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2em; } h2 { border-top: 1px solid #ddd; padding-top: 1em; }
-.meta { color: #666; font-size: 0.9em; }
-table.kcolor-results { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
-table.kcolor-results caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-table.kcolor-results th, table.kcolor-results td { border-bottom: 1px solid #ddd;
-       padding: 0.25em 0.6em; }
-.figures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
-.figures img { max-width: 520px; max-height: 420px; border: 1px solid #eee; }
+.meta { color: #555; font-size: 0.9em; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
+table caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; vertical-align: top; }
+table.summary td.n { text-align: right; }
+td.no, td.no b { color: #a00; }
+.why { margin: -0.3em 0 1em 0; padding: 0.5em 0.9em; background: #fbf7f0;
+       border-left: 4px solid #d9a441; font-size: 0.9em; }
+.why h4 { margin: 0.2em 0 0.4em 0; }
+.why .row { font-style: italic; }
+.why ul { margin: 0.2em 0 0.6em 0; }
+.deviations { border-left: 4px solid #6a8caf; padding-left: 0.7em; }
+figure { margin: 1.2em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #444; max-width: 60em; }
 .failed { color: #b00; font-weight: bold; }
-.label { font-size: 1.1em; background: #f4f4f4; padding: 0.4em 0.7em; border-left: 4px solid #888; }
+.label { font-size: 1.05em; background: #f4f4f4; padding: 0.4em 0.7em; border-left: 4px solid #888; }
+dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 1em;
+                font-size: 0.9em; }
+dl.provenance dt { color: #555; } dl.provenance dd { margin: 0; overflow-wrap: anywhere; }
 """
+
+VERDICTS = ("yes", "no", "within the seed spread")
+MARKER = re.compile(r"<!--\s*explains:\s*(.*?)\s*-->", re.S)
+
+# Parts of experiment names (``07_wgan_clip_l1_patch``) in words, for the tables.
+_WORDS = {
+    "cgan": "cGAN", "lsgan": "LSGAN", "wgan": "WGAN", "ebgan": "EBGAN", "dcgan": "DCGAN",
+    "gan": "GAN", "clip": "clipped critic", "gp": "gradient penalty", "l1": "L1", "l2": "L2",
+    "patch": "PatchGAN", "global": "global D", "pt": "pull-away term", "unet": "U-Net",
+    "koo": "paper A's", "baseline": "baseline", "huber": "smooth L1", "dropout": "dropout",
+    "mlp": "MLP", "class": "classifier", "classes": "classifier", "bins": "bins",
+    "colorful": "Zhang et al.'s network", "rebalanced": "rebalanced", "sat": "saturating",
+    "nonsat": "non-saturating",
+}
 
 
 def _text(source):
     return "".join(source) if isinstance(source, list) else source
+
+
+def _first_sentence(text, limit=220):
+    """The first sentence of a markdown text, without headings, markers or markup."""
+    text = MARKER.sub("", text)
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")
+             and not line.lstrip().startswith("<")]
+    text = " ".join(line.strip() for line in lines)
+    text = re.sub(r"^\*\*[^*]{1,40}[.:]\*\*\s*", "", text)  # a lead-in: **The claim.**
+    text = re.sub(r"\*\*|__|`", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = (match.group(1) if match else text).strip().rstrip(":;,").strip()
+    return sentence if len(sentence) <= limit else sentence[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _title_and_claim(nb):
@@ -64,17 +132,27 @@ def _title_and_claim(nb):
 
 
 def _outputs(nb):
-    """Yields ``(kind, payload)`` for result tables and figures, in notebook order."""
-    for cell in nb["cells"]:
+    """Yields ``(kind, payload, cell index)`` for tables and figures, in notebook order.
+
+    kind is ``"claims"``, ``"table"`` (a results table), ``"deviations"``,
+    ``"finding"`` or ``"figure"`` (payload: base64 PNG).
+    """
+    for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             page = _text(data.get("text/html", ""))
-            if "kcolor-results" in page:
-                yield "table", page
+            if "kcolor-finding" in page:
+                yield "finding", page, index
+            elif "kcolor-deviations" in page:
+                yield "deviations", page, index
+            elif "kcolor-claims" in page:
+                yield "claims", page, index
+            elif "kcolor-results" in page:
+                yield "table", page, index
             elif "image/png" in data:
-                yield "figure", _text(data["image/png"]).strip()
+                yield "figure", _text(data["image/png"]).strip(), index
 
 
 def _errors(nb):
@@ -106,6 +184,179 @@ def _link(path, page):
     return Path(os.path.relpath(path.resolve(), page.parent.resolve())).as_posix()
 
 
+def _cell_text(cell_html):
+    return html.unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
+
+
+def claim_rows(table_html):
+    """``[(paper, section, words, verdict)]`` of a claims table's HTML."""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table_html, re.S):
+        cells = [_cell_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) >= 5:
+            rows.append((cells[0], cells[1], cells[2], cells[-1]))
+    return rows
+
+
+def _norm(text):
+    return re.sub(r"\s+", " ", text.replace("§", "")).strip().lower()
+
+
+def explanations(nb):
+    """``[(paper, section, words fragment or "", markdown)]``: every marked explanation.
+
+    A marker explains the list item (or, outside a list, the paragraph) it
+    stands in; see the module docstring.
+    """
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = _text(cell["source"])
+        if "explains:" not in text:
+            continue
+        # Split into top-level list items and paragraphs.
+        blocks = re.split(r"\n(?=[*-] )|\n\s*\n(?![ \t])", text)
+        for block in blocks:
+            keys = MARKER.findall(block)
+            if not keys:
+                continue
+            body = re.sub(r"^[*-]\s+", "", MARKER.sub("", block).strip())
+            for key in keys:
+                parts = [p.strip() for p in key.split("|")]
+                paper, section = parts[0], parts[1] if len(parts) > 1 else ""
+                fragment = parts[2] if len(parts) > 2 else ""
+                found.append((paper, section, fragment, body.strip()))
+    return found
+
+
+def explanation_for(row, marked):
+    """The markdown texts that explain a claims row ``(paper, section, words, verdict)``."""
+    paper, section, words, _ = row
+    return [body for p, s, fragment, body in marked
+            if _norm(p) == _norm(paper) and _norm(s) == _norm(section)
+            and _norm(fragment) in _norm(words)]
+
+
+def _why_block(table_html, marked):
+    """The "why no" box under a claims table: each "no" row and its explanation."""
+    rows = [row for row in claim_rows(table_html) if row[3] == "no"]
+    if not rows:
+        return ""
+    parts = ['<div class="why"><h4>Why "no": the notebook\'s own explanation</h4>']
+    for row in rows:
+        paper, section, words, _ = row
+        parts.append(f'<p class="row">Paper {html.escape(paper)}, {html.escape(section)}: '
+                     f'“{html.escape(words)}”</p>')
+        bodies = explanation_for(row, marked)
+        if bodies:
+            parts.append("<ul>" + "".join(f"<li>{_markdown(b)}</li>" for b in bodies) + "</ul>")
+        else:
+            parts.append("<ul><li>The notebook does not explain this row: see its "
+                         "“Where ours differs” section.</li></ul>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def human_name(name):
+    """``"07_wgan_clip_l1_patch"`` -> ``"WGAN, clipped critic, L1, PatchGAN"``."""
+    words = [_WORDS.get(part, part) for part in name.split("_")[1:]]
+    return ", ".join(w for w in words if w) or name
+
+
+def humanize(page):
+    """Table cells that hold an experiment's internal name show it in words."""
+    def cell(match):
+        name = match.group(2)
+        return (f'{match.group(1)}<span title="{html.escape(name)}">'
+                f"{html.escape(human_name(name))}</span>{match.group(3)}")
+
+    page = re.sub(r"(<td[^>]*>)\s*(\d\d_[a-z][a-z0-9_]*)\s*(</td>)", cell, page)
+    return re.sub(r"\bdev npz\b", "CIFAR-10 development subset", page)
+
+
+def _scroll(table_html):
+    return f'<div class="scroll">{humanize(table_html)}</div>'
+
+
+def _data(name, run):
+    """The data a notebook of this run used, in words."""
+    profile = run.get("profile", "smoke")
+    if name.startswith("06_"):
+        if profile == "smoke" or run.get("digits"):
+            return "digits drawn from matplotlib's fonts"
+        return "MNIST"
+    if profile == "smoke":
+        return "the embedded sample photos"
+    if run.get("dev_npz"):
+        return "a CIFAR-10 development subset"
+    return "CIFAR-10 (tensorflow-datasets)" if profile == "quick" else "the profile's data set"
+
+
+def _caption_sources(nb):
+    """{code cell index: first sentence of the nearest markdown cell above it}."""
+    out, last = {}, ""
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            sentence = _first_sentence(_text(cell["source"]))
+            if sentence:
+                last = sentence
+        else:
+            out[index] = last
+    return out
+
+
+def _set_repo():
+    spec = importlib.util.spec_from_file_location("set_repo", ROOT / "scripts" / "set_repo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _repository():
+    """``(OWNER/NAME, ref)`` of the published notebooks, or ``(None, None)``."""
+    try:
+        module = _set_repo()
+        return module.setting(ROOT), module.current_ref(ROOT) or "main"
+    except (OSError, SystemExit, AttributeError):
+        return None, None
+
+
+def _provenance(folder, run):
+    """The provenance list: from ``run.json``, else marked as unknown."""
+    def item(term, value):
+        return f"<dt>{term}</dt><dd>{html.escape(str(value)) if value else 'not recorded'}</dd>"
+
+    commit = run.get("commit")
+    if commit and run.get("uncommitted_changes"):
+        commit = f"{commit} (with uncommitted changes)"
+    versions = ", ".join(f"{name} {run[key]}" for name, key in
+                         [("kcolor", "kcolor"), ("TensorFlow", "tensorflow"), ("Keras", "keras"),
+                          ("Python", "python")] if run.get(key))
+    return ('<dl class="provenance">' + item("finished", run.get("finished"))
+            + item("commit", commit) + item("versions", versions)
+            + item("machine", run.get("machine")) + item("command", run.get("command"))
+            + "</dl>")
+
+
+def _summary(rows):
+    head = ("notebook", "papers", "finding", "yes", "no", "within the seed spread",
+            "wall time", "links")
+    out = ['<div class="scroll"><table class="summary"><thead><tr>'
+           + "".join(f'<th style="text-align:left">{h}</th>' for h in head)
+           + "</tr></thead><tbody>"]
+    for r in rows:
+        counts = [f'<td class="n{" no" if k == "no" and r["counts"][k] else ""}">'
+                  f'{r["counts"][k] if r["claims"] else "–"}</td>' for k in VERDICTS]
+        out.append(
+            f'<tr><td><a href="#{r["anchor"]}">{html.escape(r["title"])}</a></td>'
+            f'<td>{html.escape(r["papers"]) or "–"}</td><td>{r["finding"]}</td>'
+            + "".join(counts)
+            + f'<td class="n">{r["time"]}</td><td>{" · ".join(r["links"])}</td></tr>')
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", default="build/notebooks")
@@ -123,68 +374,114 @@ def main(argv=None):
         print(f"no executed notebooks in {folder}; run scripts/run_notebooks.py first")
         return 1
     figures.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     timings = {}
     if (folder / "timings.json").exists():
         timings = json.loads((folder / "timings.json").read_text())
+    run = {}
+    if (folder / "run.json").exists():
+        run = json.loads((folder / "run.json").read_text())
+    repo, ref = _repository()
 
-    sections, toc, total = [], [], 0.0
+    sections, summary, total, seen, n_figures = [], [], 0.0, {}, 0
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         title, claim = _title_and_claim(nb)
         title = title or path.stem
         anchor = path.stem
-        run = timings.get(path.name, {})
-        meta = [f"profile: {run.get('profile', '?')}"]
-        if "seconds" in run:
-            meta.append(f"ran in {_duration(run['seconds'])}")
-            total += run["seconds"]
+        timing = {**run, **timings.get(path.name, {})}
+        profile = timing.get("profile", "?")
+        data = _data(path.name, timing)
+        meta = [f"{profile} profile", data]
+        time_text = "–"
+        if "seconds" in timing:
+            time_text = _duration(timing["seconds"])
+            meta.append(f"ran in {time_text}")
+            total += timing["seconds"]
+        links = []
+        if repo:
+            github = f"https://github.com/{repo}/blob/{ref}/notebooks/{path.name}"
+            colab = f"https://colab.research.google.com/github/{repo}/blob/{ref}/notebooks/{path.name}"
+            links = [f'<a href="{github}">notebook</a>', f'<a href="{colab}">Colab</a>']
         if args.notebook_links:
             page = path.with_suffix(".html")
             _notebook_html(path, page)
-            meta += [f'<a href="{_link(page, out)}">executed notebook (HTML)</a>',
-                     f'<a href="{_link(path, out)}">.ipynb</a>']
+            links += [f'<a href="{_link(page, out)}">executed copy</a>',
+                      f'<a href="{_link(path, out)}">(.ipynb)</a>']
         errors = _errors(nb)
         parts = [f'<h2 id="{anchor}">{html.escape(title)}</h2>',
-                 f'<p class="meta">{" · ".join(meta)}</p>']
+                 f'<p class="meta">{" · ".join(meta + links)}</p>']
         if errors:
             parts.append(f'<p class="failed">{errors} cell(s) failed: see the notebook.</p>')
         if claim:
             parts.append(_markdown(claim))
-        shown = []
-        for kind, payload in _outputs(nb):
-            if kind == "table":
-                parts.append(payload)
+        marked = explanations(nb)
+        captions = _caption_sources(nb)
+        counts = {k: 0 for k in VERDICTS}
+        papers, n_claims, finding = [], 0, None
+        for kind, payload, index in _outputs(nb):
+            if kind == "finding":
+                finding = payload
+            elif kind == "claims":
+                parts.append(_scroll(payload))
+                for row in claim_rows(payload):
+                    n_claims += 1
+                    counts[row[3]] = counts.get(row[3], 0) + 1
+                    if row[0] not in papers:
+                        papers.append(row[0])
+                parts.append(_why_block(payload, marked))
+            elif kind == "deviations":
+                parts.append(f'<div class="deviations"><h4>Where this run\'s settings differ '
+                             f'from the paper</h4>{_scroll(payload)}</div>')
+            elif kind == "table":
+                parts.append(_scroll(payload))
             else:
-                shown.append(payload)
-        if shown:
-            parts.append('<div class="figures">')
-            for k, png in enumerate(shown, 1):
-                name = f"{path.stem}_{k}.png"
-                (figures / name).write_bytes(base64.b64decode(png))
+                png = base64.b64decode(payload)
+                digest = hashlib.sha256(png).hexdigest()
+                if digest in seen:
+                    continue
+                n_figures += 1
+                name = f"{path.stem}_{sum(1 for v in seen.values() if v == path.stem) + 1}.png"
+                seen[digest] = path.stem
+                (figures / name).write_bytes(png)
                 link = _link(figures / name, out)
-                parts.append(f'<a href="{link}"><img src="{link}" alt="{name}"></a>')
-            parts.append("</div>")
-        sections.append("\n".join(parts))
-        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a>'
-                   + (f' ({_duration(run["seconds"])})' if "seconds" in run else "") + "</li>")
+                what = captions.get(index) or title
+                caption = f"{what} ({profile} profile; its data: {data})"
+                parts.append(f'<figure><a href="{link}"><img src="{link}" '
+                             f'alt="{html.escape(caption)}"></a>'
+                             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+        sections.append("\n".join(p for p in parts if p))
+        if finding is None:
+            finding = "Claim: " + html.escape(_first_sentence(claim)) if claim else "–"
+        summary.append({"anchor": anchor, "title": title, "papers": ", ".join(papers),
+                        "finding": finding, "counts": counts, "claims": n_claims,
+                        "time": time_text, "links": links})
 
     label = f'<p class="label">{html.escape(args.label)}</p>\n' if args.label else ""
     ran = f" All notebooks together ran in {_duration(total)}." if total else ""
     source = (f"the executed notebooks in <code>{html.escape(str(folder))}</code>"
               if args.notebook_links else "the course's notebooks, run one at a time")
+    totals = {k: sum(r["counts"][k] for r in summary) for k in VERDICTS}
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>kcolor: the course's results</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kcolor: the course's results</title>
 <style>{CSS}</style></head><body>
 <h1>kcolor: the course's results</h1>
 {label}<p class="meta">Every number and figure on this page comes from {source}, in the profile
 each section names; rows labelled "paper" are the papers' own numbers.{ran}</p>
-<ul>{''.join(toc)}</ul>
+{_provenance(folder, run)}
+<h2 id="summary">Summary</h2>
+<p>{sum(totals.values())} claims of the papers checked by this run: {totals["yes"]} supported
+here, {totals["no"]} not, {totals["within the seed spread"]} within the seed spread (this run
+cannot tell). Each "no" is explained under its notebook's claims table. “Finding”: the
+notebook's own one-line finding where it prints one, else the first sentence of its claim.</p>
+{_summary(summary)}
 {''.join(sections)}
 </body></html>
 """
     out.write_text(page, encoding="utf-8")
-    print(f"wrote {out} ({len(paths)} notebooks) and {len(list(figures.glob('*.png')))} figures "
-          f"in {figures}")
+    print(f"wrote {out} ({len(paths)} notebooks) and {n_figures} figures in {figures}")
     return 0
 
 

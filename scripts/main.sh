@@ -14,6 +14,7 @@ bash scripts/setup.sh
 # No MPLBACKEND here: the notebooks' kernels must keep Jupyter's inline backend,
 # or their figures are never drawn into the executed copies.
 export TF_CPP_MIN_LOG_LEVEL=2 KCOLOR_PROFILE=${KCOLOR_PROFILE:-smoke}
+export KCOLOR_RUN_COMMAND="KCOLOR_PROFILE=$KCOLOR_PROFILE bash scripts/main.sh${*:+ $*}"
 # Trained models and checkpoints: KCOLOR_MODELS when you set it (a run there
 # reuses and resumes what it finds), else build/models, emptied first so that
 # every notebook trains afresh.

@@ -4,7 +4,11 @@
     python scripts/run_notebooks.py --prose-only --out build/quick/notebooks NAMES...
 
 The committed notebooks stay clean (no outputs); the executed copies under
-``--out`` are the ones to read. Exit status 1 if any notebook failed; the
+``--out`` are the ones to read. Beside them ``run.json`` records the run's
+provenance for the results page (``scripts/build_index.py``): when it ran,
+the commit, the versions of kcolor, TensorFlow and Keras, the machine and
+the command (``KCOLOR_RUN_COMMAND``, set by ``scripts/main.sh`` and
+``scripts/run_quick.sh``, else this script's own command line). Exit status 1 if any notebook failed; the
 others still run. Profile: the ``KCOLOR_PROFILE`` environment variable
 (``smoke`` by default), read by each notebook's parameters cell.
 
@@ -69,8 +73,82 @@ def main(argv=None):
                               "profile": os.environ["KCOLOR_PROFILE"]}
         timings_path.write_text(json.dumps(timings, indent=1))
         print(f"{status:6s} {path.name}  {seconds:6.1f} s  -> {target}", flush=True)
+    write_provenance(out / "run.json", root)
     print(f"{len(paths) - len(failed)} of {len(paths)} notebooks ran ({os.environ['KCOLOR_PROFILE']} profile)")
     return 1 if failed else 0
+
+
+def _git(root, *args):
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def _machine():
+    """``"2-core Intel(R) Xeon(R) ... CPU, no GPU"``: what ran the notebooks."""
+    import platform
+    import shutil
+    import subprocess
+
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gpus = []
+    if shutil.which("nvidia-smi"):
+        try:
+            out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                                 capture_output=True, text=True, timeout=30).stdout
+            gpus = [line.strip() for line in out.splitlines() if line.strip()]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    gpu = (f"{len(gpus)} x {gpus[0]}" if len(gpus) > 1 else gpus[0]) if gpus else "no GPU"
+    return f"{os.cpu_count()}-core {model}, {gpu}"
+
+
+def provenance(root):
+    """When, from which commit, with which versions, on which machine and by which command."""
+    from datetime import datetime, timezone
+    from importlib import metadata
+
+    def version(*names):
+        for name in names:
+            try:
+                return metadata.version(name)
+            except metadata.PackageNotFoundError:
+                continue
+        return None
+
+    commit = _git(root, "rev-parse", "HEAD")
+    dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
+    return {
+        "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit, "uncommitted_changes": dirty,
+        "kcolor": version("kcolor"), "tensorflow": version("tensorflow", "tensorflow-cpu"),
+        "keras": version("keras"),
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "machine": _machine(),
+        "command": os.environ.get("KCOLOR_RUN_COMMAND")
+        or "python scripts/run_notebooks.py " + " ".join(sys.argv[1:]),
+        "profile": os.environ.get("KCOLOR_PROFILE", "smoke"),
+        "dev_npz": Path(os.environ["KCOLOR_DEV_NPZ"]).name
+        if os.environ.get("KCOLOR_DEV_NPZ") else None,
+        "digits": os.environ.get("KCOLOR_06_DATASET"),
+    }
+
+
+def write_provenance(path, root):
+    """Writes ``provenance(root)`` to ``path`` as JSON."""
+    path.write_text(json.dumps(provenance(root), indent=1), encoding="utf-8")
 
 
 def refresh_prose(paths, out):

@@ -34,6 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=2 KCOLOR_PROFILE=quick
+export KCOLOR_RUN_COMMAND="bash scripts/run_quick.sh${*:+ $*}"
 out=${QUICK_OUT:-build/quick}
 if [ "${QUICK_RERUN:-0}" = 1 ] || [ "${QUICK_PROSE:-0}" = 1 ]; then
   if [ $# = 0 ]; then

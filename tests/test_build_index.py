@@ -4,6 +4,7 @@ import base64
 import importlib.util
 import io
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -54,7 +55,7 @@ def test_index_collects_claims_tables_figures_and_links(tmp_path):
     assert "03 · U-Net against the cGAN" in page and "The GAN is more vivid." in page
     assert "More text." not in page  # only the claim paragraph
     assert 'class="kcolor-results"' in page and "65.50%" in page and "61.00%" in page
-    assert "profile: smoke" in page and "ran in 61 s" in page
+    assert "smoke profile" in page and "ran in 61 s" in page
     assert "1 cell(s) failed" in page
     assert 'href="notebooks/03_unet_vs_cgan.html"' in page
     assert (folder / "03_unet_vs_cgan.html").stat().st_size > 1000
@@ -90,10 +91,11 @@ def test_a_published_page_has_its_label_wall_times_and_png_files_only(tmp_path):
     """What scripts/run_quick.sh writes to docs/quick/: one page, PNGs beside it, no notebooks."""
     folder = tmp_path / "run"
     folder.mkdir()
-    for stem, seconds in (("00_data", 52.4), ("03_unet_vs_cgan", 754.0)):
+    for stem, colour in (("00_data", (200, 0, 0)), ("03_unet_vs_cgan", (0, 0, 200))):
         nbformat.write(new_notebook(cells=[
             new_markdown_cell(f"# {stem}\n\n**The claim.** Something about {stem}."),
-            new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": _png()})]),
+            new_code_cell("fig", outputs=[new_output("display_data",
+                                                     data={"image/png": _png_of(colour)})]),
         ]), folder / f"{stem}.ipynb")
     (folder / "timings.json").write_text(json.dumps({
         "00_data.ipynb": {"seconds": 52.4, "profile": "quick", "status": "ok"},
@@ -109,7 +111,141 @@ def test_a_published_page_has_its_label_wall_times_and_png_files_only(tmp_path):
     assert "All notebooks together ran in 13 min 26 s" in page
     assert "data:image" not in page  # figures are files, not inlined
     assert 'src="figures/03_unet_vs_cgan_1.png"' in page
-    assert ".ipynb" not in page and "executed notebook (HTML)" not in page
+    # No local notebook: .ipynb appears only in the GitHub and Colab links.
+    assert "executed copy" not in page
+    assert all(m.startswith(("https://github.com/", "https://colab.research.google.com/"))
+               for m in re.findall(r'href="([^"]*\.ipynb)"', page))
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
         "figures/00_data_1.png", "figures/03_unet_vs_cgan_1.png", "index.html"]
     assert not list(folder.glob("*.html"))  # no HTML copies of the notebooks either
+
+
+def _png_of(colour, size=(4, 6)):
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((*size, 3), colour, np.uint8)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _claims_html(rows):
+    from kcolor import tables
+
+    return tables.claims_table(rows, title="smoke profile, sample")._repr_html_()
+
+
+def _course(folder):
+    """Two executed notebooks: claims with yes / no / can't tell, explanations, figures."""
+    folder.mkdir(parents=True)
+    shared = _png_of((10, 200, 10))
+    claims = _claims_html([
+        ("B", "4", "colors that were more vibrant", "0.8x vs 0.4x", True),
+        ("B", "Table 1", "Accuracy ε = 5%: U-Net 37.2%, GAN 65.5%", "56.1% vs 61.0%", False),
+        ("B", "Table 1", "MAE: U-Net 7.9, GAN 5.1", "9.00 vs 8.14", False),
+        ("B", "4", "the results from CNN suffered from a light hue", "-", None),
+    ])
+    deviations = ('<table class="kcolor-deviations"><tr><th>setting</th><th>paper</th>'
+                  "<th>ours</th></tr><tr><td>L1 weight</td><td>100</td><td>350</td></tr></table>")
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# 03 · U-Net against the cGAN\n\n**The claim.** The GAN paints "
+                          "brighter colours. It also scores higher."),
+        new_markdown_cell("Grey, the two models and the truth on the first test photos. More."),
+        new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": shared})]),
+        new_code_cell("t", outputs=[new_output("display_data", data={
+            "text/html": ('<table class="kcolor-results"><tr><td>07_wgan_clip_l1_patch</td>'
+                          "<td>dev npz test, 32 px</td></tr></table>")})]),
+        new_code_cell("d", outputs=[new_output("display_data", data={"text/html": deviations})]),
+        new_code_cell("c", outputs=[new_output("display_data", data={"text/html": claims})]),
+        new_markdown_cell(
+            "## Where ours differs\n\n"
+            "* <!-- explains: B | Table 1 | Accuracy --> **Accuracy reverses.** The U-Net wins"
+            " on acc@5%\n  because grey scores high.\n"
+            "* **Training time.** Minutes, not 200 epochs.\n"),
+    ]), folder / "03_unet_vs_cgan.ipynb")
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# 04 · Losses\n\n**The claim.** Cross-entropy is brighter."),
+        new_markdown_cell("The same photos again: grey and truth."),
+        new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": shared})]),
+        new_markdown_cell("One row per loss."),
+        new_code_cell("fig", outputs=[new_output("display_data",
+                                                 data={"image/png": _png_of((0, 0, 250))})]),
+        new_code_cell("f", outputs=[new_output("display_data", data={
+            "text/html": '<p class="kcolor-finding">Classification paints most colour.</p>'})]),
+    ]), folder / "04_losses.ipynb")
+    (folder / "timings.json").write_text(json.dumps({
+        "03_unet_vs_cgan.ipynb": {"seconds": 498.0, "profile": "smoke", "status": "ok"},
+        "04_losses.ipynb": {"seconds": 61.0, "profile": "smoke", "status": "ok"}}))
+    (folder / "run.json").write_text(json.dumps({
+        "finished": "2026-12-07 19:00 UTC", "commit": "abc123", "uncommitted_changes": False,
+        "kcolor": "0.1.0", "tensorflow": "2.21.0", "keras": "3.15.1", "python": "3.11.7",
+        "machine": "2-core Some CPU, no GPU", "command": "bash scripts/main.sh",
+        "profile": "smoke"}))
+
+
+def _build(tmp_path):
+    folder = tmp_path / "run"
+    _course(folder)
+    site = tmp_path / "site"
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(site / "index.html"),
+                                "--figures", str(site / "figures"),
+                                "--no-notebook-links"]) == 0
+    return (site / "index.html").read_text(), site
+
+
+def test_the_page_opens_with_provenance_and_a_summary_row_per_notebook(tmp_path):
+    page, _ = _build(tmp_path)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    for text in ("2026-12-07 19:00 UTC", "abc123", "kcolor 0.1.0", "TensorFlow 2.21.0",
+                 "Keras 3.15.1", "2-core Some CPU, no GPU", "bash scripts/main.sh"):
+        assert text in page, text
+    summary = page[page.index('<table class="summary">'):]
+    summary = summary[:summary.index("</table>")]
+    assert page.index('<table class="summary">') < page.index('<h2 id="03_unet_vs_cgan">')
+    rows = re.findall(r"<tr>(.*?)</tr>", summary, re.S)[1:]
+    assert len(rows) == 2
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                   rows[0], re.S)]
+    # notebook, papers, finding, yes, no, within the seed spread, wall time, links
+    assert cells[:7] == ["03 · U-Net against the cGAN", "B",
+                         "Claim: The GAN paints brighter colours.", "1", "2", "1",
+                         "8 min 18 s"]
+    assert 'href="#03_unet_vs_cgan"' in rows[0]
+    assert "/blob/" in rows[0] and "colab.research.google.com/github/" in rows[0]
+    assert "Classification paints most colour." in rows[1]  # the notebook's own finding
+    assert "4 claims of the papers checked by this run: 1 supported" in page
+
+
+def test_every_no_shows_the_notebooks_explanation_or_says_it_has_none(tmp_path):
+    page, _ = _build(tmp_path)
+    why = page[page.index('<div class="why">'):]
+    why = why[:why.index("</div>")]
+    assert "Accuracy ε = 5%" in why and "The U-Net wins on acc@5%" in why
+    assert "because grey scores high" in why  # the whole bullet, continuation included
+    assert "MAE: U-Net 7.9" in why and "does not explain this row" in why
+    assert "light hue" not in why and "Minutes, not 200 epochs" not in why  # not a "no"
+    assert "explains:" not in why
+    assert page.index('class="kcolor-results kcolor-claims"') < page.index('<div class="why">')
+
+
+def test_deviations_scrolling_tables_and_human_names(tmp_path):
+    page, _ = _build(tmp_path)
+    assert '<div class="deviations">' in page and "L1 weight" in page
+    tables = re.findall(r"(.{0,40})<table class=\"kcolor-", page)
+    assert tables and all('<div class="scroll">' in before for before in tables)
+    assert "07_wgan_clip_l1_patch</td>" not in page
+    assert "WGAN, clipped critic, L1, PatchGAN" in page
+    assert "dev npz" not in page and "CIFAR-10 development subset test, 32 px" in page
+
+
+def test_figures_are_captioned_full_width_and_shown_once(tmp_path):
+    page, site = _build(tmp_path)
+    figures = re.findall(r'<img src="([^"]+)" alt="([^"]+)">', page)
+    # The grey/truth figure of 03 repeats in 04: shown once.
+    assert len(figures) == 2
+    assert sorted(p.name for p in (site / "figures").glob("*.png")) == [
+        "03_unet_vs_cgan_1.png", "04_losses_1.png"]
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
+    assert captions[0].startswith("Grey, the two models and the truth on the first test photos")
+    assert "smoke profile" in captions[0] and "embedded sample photos" in captions[0]
+    assert captions[1].startswith("One row per loss")
+    for src, alt in figures:
+        assert alt in captions and not alt.endswith(".png")
+    assert "max-width: 100%" in page and "max-height" not in page
