@@ -26,10 +26,10 @@ Three measurements, printed as markdown (progress goes to stderr):
 3. **CGAN against the pix2pix tutorial's loop.** ``kcolor.CGAN.fit`` with
    ``update_order="alternating"`` (the default) and ``"simultaneous"``
    against ``reference_step.cgan_step(update_order="simultaneous")``, the
-   TensorFlow pix2pix tutorial's ``train_step`` (one generator forward pass, two tapes, both optimisers
-   applied, one ``tf.function``), on fresh copies of the same U-Net and
-   PatchGAN, the same data and optimisers, the three measured in turn in
-   every round; the ratio is kcolor img/s / loop img/s (goal: >= 0.95).
+   TensorFlow pix2pix tutorial's ``train_step`` (one generator forward pass,
+   two tapes, both optimisers applied, one ``tf.function``), on fresh copies
+   of the same U-Net and PatchGAN, the same data and optimisers, the three
+   measured in turn in every round; the ratio is kcolor img/s / loop img/s (goal: >= 0.95).
    Runs whenever ``cgan`` is among the families, or alone with
    ``--pix2pix only``.
 

@@ -30,7 +30,7 @@ ops = keras.ops
 
 @keras.saving.register_keras_serializable(package="kcolor")
 class AdversarialColorizer(ColorizerModel):
-    """The shared GAN step: D then G by default; pix2pix's simultaneous order is an option.
+    """The shared GAN step: D and G alternate by default; pix2pix's simultaneous order is an option.
 
     Args:
         generator: a built ``keras.Model``: L ``(H, W, 1)`` -> ab ``(H, W, 2)``
@@ -116,7 +116,7 @@ class AdversarialColorizer(ColorizerModel):
         return self.record({**d_logs, **g_logs})
 
     def simultaneous_step(self, x, y):
-        """One G pass and one D pass on the fakes under two tapes; both updates. Returns the logs."""
+        """One G pass and one D pass on the fakes under two tapes, both updates; the logs."""
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(self.generator_inputs(x, y), training=True)
             real_out, fake_out = self.discriminate(x, y), self.discriminate(x, fake)

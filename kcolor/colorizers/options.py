@@ -251,5 +251,6 @@ def noise_shape(generator, discriminator, *, conditional, noise, noise_dim):
     return shape
 
 
-__all__ = ["from_settings", "condition_and_target", "check", "check_compile", "check_loss_options", "check_update_order", "check_networks",
-           "noise_shape", "input_shapes", "output_shapes", "NOISE_MODES", "UPDATE_ORDERS"]
+__all__ = ["from_settings", "condition_and_target", "check", "check_compile",
+           "check_loss_options", "check_update_order", "check_networks", "noise_shape",
+           "input_shapes", "output_shapes", "NOISE_MODES", "UPDATE_ORDERS"]

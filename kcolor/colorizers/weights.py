@@ -97,7 +97,7 @@ def mean_chroma(ab):
 
 @keras.saving.register_keras_serializable(package="kcolor")
 class ColorThermostat(keras.layers.Layer):
-    """``value * exp(log_scale)``: an L1 weight that holds ``chroma(G(x)) / chroma(y)`` near ``target``.
+    """``value * exp(log_scale)``: an L1 weight holding ``chroma(G(x)) / chroma(y)`` at ``target``.
 
     A layer only so that its one variable, ``log_scale``, is saved with the
     model (``save`` and ``save_weights``) and restored on resume; it has no
