@@ -217,8 +217,7 @@ def test_tensorboard_records_the_adversarial_logs(tmp_path):
     assert {"epoch_d_loss", "epoch_g_loss", "epoch_g_grad_norm", "epoch_d_real_acc"} <= tags
 
 
-# NaNGuard moved here from kcolor.training (tests/test_checkpoints.py has the
-# guard inside a checkpointed run).
+# NaNGuard (tests/test_checkpoints.py has the guard inside a checkpointed run).
 
 
 def test_nan_guard_checks_every_logged_value():
@@ -262,17 +261,3 @@ def test_backup_and_restore_lives_with_the_checkpoints_only():
     assert "BackupAndRestore" in kcolor.checkpoints.__all__
     assert not hasattr(kcolor.callbacks, "BackupAndRestore")
     assert "BackupAndRestore" not in kcolor.callbacks.__all__
-
-
-@pytest.mark.parametrize("name, home", [
-    ("fit", "checkpoints"), ("BackupAndRestore", "checkpoints"), ("checkpoints", "checkpoints"),
-    ("restore", "checkpoints"), ("NaNGuard", "callbacks"), ("TrainingDivergedError", "callbacks"),
-])
-def test_the_old_kcolor_training_names_warn_and_name_the_new_place(name, home):
-    import kcolor.training
-
-    with pytest.warns(DeprecationWarning, match=f"kcolor.{home}.{name}"):
-        value = getattr(kcolor.training, name)
-    assert value is getattr(getattr(kcolor, home), name)
-    with pytest.raises(AttributeError):
-        kcolor.training.train_step
