@@ -24,8 +24,8 @@
 # the second time). Not part of CI (see docs/DEVELOPING.md). Creates
 # /content/drive (a link) when /content/drive does not exist, and removes it.
 # COLAB_CHECK_DIR keeps the work folder (default: a new temporary folder,
-# removed at the end); COLAB_PYTHON picks the interpreter (default python3.12
-# when on PATH, as Colab runs 3.12, else python3).
+# removed at the end); COLAB_PYTHON picks the interpreter (default python3.12,
+# on PATH or under pyenv, as Colab runs 3.12; else python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -48,7 +48,17 @@ cleanup() {
 trap cleanup EXIT
 step() { echo "[colab_check $(( $(date +%s) - start )) s] $*"; }
 
-python=${COLAB_PYTHON:-$(command -v python3.12 || command -v python3)}
+# Colab runs Python 3.12: the first of COLAB_PYTHON, python3.12 (on PATH or
+# under pyenv) and python3 that runs.
+python=
+for candidate in "${COLAB_PYTHON:-}" python3.12 \
+    $(ls -d "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.12*/bin/python3.12 \
+      2>/dev/null) python3; do
+  if [ -n "$candidate" ] && "$candidate" --version >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
 step "1. a fresh venv ($("$python" --version)) with Colab's packages (scripts/colab_versions.txt)"
 rm -rf "$work/venv"
 "$python" -m venv "$work/venv"
