@@ -103,8 +103,15 @@ def _text(source):
 def _first_sentence(text, limit=220):
     """The first sentence of a markdown text, without headings, markers or markup."""
     text = MARKER.sub("", text)
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")
-             and not line.lstrip().startswith("<")]
+    lines = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.lstrip().startswith("<"):
+            if lines and not line.strip():
+                break  # the first paragraph only
+            continue
+        if lines and re.match(r"\s*([*-]|\d+\.)\s", line):
+            break  # a list after the opening words
+        lines.append(line)
     text = " ".join(line.strip() for line in lines)
     text = re.sub(r"^\*\*[^*]{1,40}[.:]\*\*\s*", "", text)  # a lead-in: **The claim.**
     text = re.sub(r"\*\*|__|`", "", text)
@@ -132,27 +139,41 @@ def _title_and_claim(nb):
 
 
 def _outputs(nb):
-    """Yields ``(kind, payload, cell index)`` for tables and figures, in notebook order.
+    """Yields ``(kind, payload, cell index, context)`` for tables and figures, in notebook order.
 
     kind is ``"claims"``, ``"table"`` (a results table), ``"deviations"``,
-    ``"finding"`` or ``"figure"`` (payload: base64 PNG).
+    ``"finding"`` or ``"figure"`` (payload: base64 PNG). context says which
+    run a figure belongs to, from what the cell printed before it: the last
+    ``--- NAME: what`` line (``kcolor.experiments`` prints one as a run starts)
+    and the last ``Epoch k/n``; ``""`` when it printed neither.
     """
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
+        run, epoch = "", ""
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                for line in _text(output.get("text", "")).splitlines():
+                    header = re.match(r"^--- (\S+?):\s*(.*)$", line.strip())
+                    if header:
+                        run, epoch = header.group(2) or human_name(header.group(1)), ""
+                    found = re.match(r"^Epoch (\d+)/(\d+)", line.strip())
+                    if found:
+                        epoch = f"epoch {found.group(1)} of {found.group(2)}"
+                continue
             data = output.get("data", {})
             page = _text(data.get("text/html", ""))
             if "kcolor-finding" in page:
-                yield "finding", page, index
+                yield "finding", page, index, ""
             elif "kcolor-deviations" in page:
-                yield "deviations", page, index
+                yield "deviations", page, index, ""
             elif "kcolor-claims" in page:
-                yield "claims", page, index
+                yield "claims", page, index, ""
             elif "kcolor-results" in page:
-                yield "table", page, index
+                yield "table", page, index, ""
             elif "image/png" in data:
-                yield "figure", _text(data["image/png"]).strip(), index
+                yield "figure", _text(data["image/png"]).strip(), index, \
+                    ", ".join(x for x in (run, epoch) if x)
 
 
 def _errors(nb):
@@ -419,7 +440,8 @@ def main(argv=None):
         captions = _caption_sources(nb)
         counts = {k: 0 for k in VERDICTS}
         papers, n_claims, finding = [], 0, None
-        for kind, payload, index in _outputs(nb):
+        used = {}
+        for kind, payload, index, context in _outputs(nb):
             if kind == "finding":
                 finding = payload
             elif kind == "claims":
@@ -446,6 +468,11 @@ def main(argv=None):
                 (figures / name).write_bytes(png)
                 link = _link(figures / name, out)
                 what = captions.get(index) or title
+                if context:
+                    what = f"{what.rstrip('.')} — {context}"
+                used[what] = used.get(what, 0) + 1
+                if used[what] > 1:
+                    what = f"{what} (figure {used[what]})"
                 caption = f"{what} ({profile} profile; its data: {data})"
                 parts.append(f'<figure><a href="{link}"><img src="{link}" '
                              f'alt="{html.escape(caption)}"></a>'

@@ -165,8 +165,11 @@ def _course(folder):
         new_markdown_cell("The same photos again: grey and truth."),
         new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": shared})]),
         new_markdown_cell("One row per loss."),
-        new_code_cell("fig", outputs=[new_output("display_data",
-                                                 data={"image/png": _png_of((0, 0, 250))})]),
+        new_code_cell("fig", outputs=[
+            new_output("stream", name="stdout", text="--- 04_l2: the L2 regressor\nEpoch 1/2\n"),
+            new_output("display_data", data={"image/png": _png_of((0, 0, 250))}),
+            new_output("stream", name="stdout", text="Epoch 2/2\n"),
+            new_output("display_data", data={"image/png": _png_of((0, 0, 240))})]),
         new_code_cell("f", outputs=[new_output("display_data", data={
             "text/html": '<p class="kcolor-finding">Classification paints most colour.</p>'})]),
     ]), folder / "04_losses.ipynb")
@@ -239,13 +242,15 @@ def test_figures_are_captioned_full_width_and_shown_once(tmp_path):
     page, site = _build(tmp_path)
     figures = re.findall(r'<img src="([^"]+)" alt="([^"]+)">', page)
     # The grey/truth figure of 03 repeats in 04: shown once.
-    assert len(figures) == 2
+    assert len(figures) == 3
     assert sorted(p.name for p in (site / "figures").glob("*.png")) == [
-        "03_unet_vs_cgan_1.png", "04_losses_1.png"]
+        "03_unet_vs_cgan_1.png", "04_losses_1.png", "04_losses_2.png"]
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
     assert captions[0].startswith("Grey, the two models and the truth on the first test photos")
     assert "smoke profile" in captions[0] and "embedded sample photos" in captions[0]
-    assert captions[1].startswith("One row per loss")
+    # Which run and epoch a figure belongs to, from what its cell printed before it.
+    assert captions[1].startswith("One row per loss — the L2 regressor, epoch 1 of 2")
+    assert captions[2].startswith("One row per loss — the L2 regressor, epoch 2 of 2")
     for src, alt in figures:
         assert alt in captions and not alt.endswith(".png")
     assert "max-width: 100%" in page and "max-height" not in page
