@@ -158,6 +158,7 @@ def test_margin_on_must_name_the_errors():
 # --- paper B's claim on the sample data ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cgan_beats_untrained_and_is_more_colorful_than_l2():
     """Paper B on the sample data: a short cGAN (+ L1 x 100) run lowers test MAE and is
     more colourful than the L2 U-Net trained on the same batches.
