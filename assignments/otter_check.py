@@ -21,6 +21,9 @@ autograder zip that ``otter run`` grades with). ``check`` then grades, with
   full marks, and the failing tests' output must contain ``wrong.py``'s
   ``EXPECT`` (the name of the mistake).
 
+It also runs ``mistakes.py``: every typical mistake it lists must be named by
+a failing test (in one process, without otter's kernels).
+
 It prints one line per assignment and a summary, and exits 1 when any
 assignment grades otherwise. OUT defaults to ``build/assignments``.
 """
@@ -126,6 +129,9 @@ def check(folders, out, workers):
         # otter assign runs no notebook (run_tests: false): the solution is graded below.
         builds = {folder.name: pool.submit(build, folder, out) for folder in folders}
         built = {name: job.result() for name, job in builds.items()}
+        # Every catalogued typical mistake, in one process (assignments/mistakes.py).
+        catalogue = pool.submit(subprocess.run, [sys.executable, str(ROOT / "mistakes.py"), str(out)],
+                                capture_output=True, text=True)
         for folder in folders:
             name, target = folder.name, built[folder.name]
             zip_path = autograder_zip(target)
@@ -167,6 +173,12 @@ def check(folders, out, workers):
                   f"wrong {wrong:g}/{total:g} ({'named' if named else 'not named'}: {expect!r})"
                   + (f"  <- {'; '.join(problems)}" if problems else ""), flush=True)
             failed += bool(problems)
+        catalogue = catalogue.result()
+    print(catalogue.stdout, end="")
+    if catalogue.returncode != 0:
+        print(f"typical mistakes: FAIL (assignments/mistakes.py exit status {catalogue.returncode})"
+              f"\n{catalogue.stderr[-3000:]}")
+        failed += 1
     return failed
 
 
@@ -192,8 +204,9 @@ def main(argv=None):
         return 0
     failed = check(folders, out, args.workers)
     seconds = time.monotonic() - start
-    print(f"{len(folders) - failed} of {len(folders)} assignments grade as they must "
-          f"(solution full, blank zero, seeded wrong answer partial and named) in {seconds:.0f} s")
+    print(f"{'all passed' if not failed else f'{failed} failed'}: {len(folders)} assignments "
+          f"(solution full marks, blank zero, seeded wrong answer partial and named; every "
+          f"catalogued typical mistake named) in {seconds:.0f} s")
     return 1 if failed else 0
 
 
