@@ -63,7 +63,7 @@ h1 { margin-bottom: 0.2em; } h2 { border-top: 1px solid #ddd; padding-top: 1em; 
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
 table caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; vertical-align: top; }
-table.summary td.n { text-align: right; }
+table.summary td.n { text-align: right; white-space: nowrap; }
 td.no, td.no b { color: #a00; }
 .why { margin: -0.3em 0 1em 0; padding: 0.5em 0.9em; background: #fbf7f0;
        border-left: 4px solid #d9a441; font-size: 0.9em; }
@@ -100,25 +100,68 @@ def _text(source):
     return "".join(source) if isinstance(source, list) else source
 
 
-def _first_sentence(text, limit=220):
-    """The first sentence of a markdown text, without headings, markers or markup."""
+_ABBREVIATIONS = ("et al", "e.g", "i.e", "cf", "vs", "fig", "eq", "sec", "approx")
+
+
+def _plain(text):
+    """Markdown to one line of plain text: no markers, headings, tags, emphasis or links."""
     text = MARKER.sub("", text)
+    text = " ".join(line.strip() for line in text.splitlines()
+                    if line.strip() and not line.startswith("#")
+                    and not line.lstrip().startswith("<"))
+    text = re.sub(r"^\*\*[^*]{1,40}[.:]\*\*\s*", "", text)  # a lead-in: **The claim.**
+    text = re.sub(r"\*\*|__|`", "", text)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+
+
+def _sentences(text):
+    """The sentences of a plain text; "et al.", "e.g." and the like end none."""
+    out, start = [], 0
+    for match in re.finditer(r"[.!?](?=\s|$)", text):
+        before = text[start:match.start()].lower()
+        if before.endswith(_ABBREVIATIONS):
+            continue
+        out.append(text[start:match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    return [x for x in out + ([rest] if rest else []) if x]
+
+
+def _short(sentence, limit=220):
+    sentence = sentence.strip().rstrip(":;,").strip()
+    return sentence if len(sentence) <= limit else sentence[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _first_paragraph(text):
+    """The first paragraph of a markdown text, up to a list that follows its opening words."""
     lines = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.lstrip().startswith("<"):
             if lines and not line.strip():
-                break  # the first paragraph only
+                break
             continue
         if lines and re.match(r"\s*([*-]|\d+\.)\s", line):
-            break  # a list after the opening words
+            break
         lines.append(line)
-    text = " ".join(line.strip() for line in lines)
-    text = re.sub(r"^\*\*[^*]{1,40}[.:]\*\*\s*", "", text)  # a lead-in: **The claim.**
-    text = re.sub(r"\*\*|__|`", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = (match.group(1) if match else text).strip().rstrip(":;,").strip()
-    return sentence if len(sentence) <= limit else sentence[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return "\n".join(lines)
+
+
+def _first_sentence(text, limit=220):
+    """The first sentence of a markdown text, without headings, markers or markup."""
+    sentences = _sentences(_plain(_first_paragraph(text)))
+    return _short(sentences[0], limit) if sentences else ""
+
+
+def _lead_in(text, limit=220):
+    """What a markdown cell says of the output below it.
+
+    The last sentence that points below (``below:`` or a closing colon), else
+    the first sentence of its first paragraph.
+    """
+    sentences = _sentences(_plain(text))
+    pointing = [x for x in sentences if re.search(r"\bbelow\b[^.]*:|:$", x)]
+    return _short(pointing[-1], limit) if pointing else _first_sentence(text, limit)
 
 
 def _title_and_claim(nb):
@@ -267,8 +310,9 @@ def _why_block(table_html, marked):
     parts = ['<div class="why"><h4>Why "no": the notebook\'s own explanation</h4>']
     for row in rows:
         paper, section, words, _ = row
+        quoted = words if words[:1] in "“\"‘'" else f"“{words}”"
         parts.append(f'<p class="row">Paper {html.escape(paper)}, {html.escape(section)}: '
-                     f'“{html.escape(words)}”</p>')
+                     f'{html.escape(quoted)}</p>')
         bodies = explanation_for(row, marked)
         if bodies:
             parts.append("<ul>" + "".join(f"<li>{_markdown(b)}</li>" for b in bodies) + "</ul>")
@@ -319,7 +363,7 @@ def _caption_sources(nb):
     out, last = {}, ""
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "markdown":
-            sentence = _first_sentence(_text(cell["source"]))
+            sentence = _lead_in(_text(cell["source"]))
             if sentence:
                 last = sentence
         else:
@@ -479,7 +523,7 @@ def main(argv=None):
                              f"<figcaption>{html.escape(caption)}</figcaption></figure>")
         sections.append("\n".join(p for p in parts if p))
         if finding is None:
-            finding = "Claim: " + html.escape(_first_sentence(claim)) if claim else "–"
+            finding = "Claim: " + html.escape(_first_sentence(claim, 150)) if claim else "–"
         summary.append({"anchor": anchor, "title": title, "papers": ", ".join(papers),
                         "finding": finding, "counts": counts, "claims": n_claims,
                         "time": time_text, "links": links})
