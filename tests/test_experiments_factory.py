@@ -106,7 +106,15 @@ def test_the_optimizer_follows_the_configs_schedule():
         experiments.optimizer(experiments.config("03_unet_l2", "full", {"schedule": "cosine"}))
 
 
-@pytest.mark.parametrize("name", TRAINED)
+# One experiment for each kind of model the factory builds (each colorizer
+# class, with and without paper A's preprocessing).
+_KINDS = {}
+for _name in TRAINED:
+    _cfg = experiments.config(_name, "smoke")
+    _KINDS.setdefault((_cfg["colorizer"], _cfg.get("preprocessing")), _name)
+
+
+@pytest.mark.parametrize("name", sorted(_KINDS.values()))
 def test_build_makes_the_configs_colorizer_class(name):
     cfg = experiments.config(name, "smoke")
     warm = None
