@@ -18,7 +18,7 @@ Data flows one way::
 Submodules, one idea each: ``color`` (Lab and YUV), ``data`` (photos to
 ``(L, ab)`` batches), ``quantize`` (ab bins for classification), ``models``
 (the papers' networks), ``layers``, ``losses``, ``colorizers`` (the train
-steps), ``metrics``, ``tables`` (results tables), ``plot`` (figures),
+steps), ``metrics``, ``tables`` (results tables, and claims with their verdicts), ``plot`` (figures),
 ``callbacks``, ``checkpoints`` (resuming long runs), ``experiments`` (every
 notebook's settings, in three profiles), ``inference``, ``turing``.
 Colorizers: ``Colorizer`` (regression), ``ClassColorizer`` (classification
@@ -59,7 +59,6 @@ _SUBMODULES = {
     "colorizers",
     "experiments",
     "inference",
-    "training",
     "turing",
     "sample_model",
 }

@@ -77,8 +77,7 @@ def test_the_gan_starts_from_the_baseline_and_keeps_its_preprocessing():
         experiments.build(LADDER[0], "smoke", image_size=8)
 
 
-def test_the_notebooks_names_are_the_librarys_objects():
-    assert paper_a.uv_l2 is kcolor.metrics.uv_l2  # notebooks 01 and 02 call paper_a.uv_l2
+def test_the_configs_name_the_colorizer_classes():
     cfg = experiments.config("01_koo_baseline", "smoke")
     assert cfg["colorizer"] is kcolor.Colorizer and cfg["preprocessing"] == "koo"
     assert experiments.config(LADDER[0], "smoke")["colorizer"] is kcolor.CGAN

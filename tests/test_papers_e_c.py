@@ -91,10 +91,6 @@ def test_fit_bins_measures_the_prior_and_bin_means():
     assert weights[np.argmax(prior)] < 1.0 < weights.max()
 
 
-def test_the_notebooks_decoder_is_the_librarys():
-    assert papers_e_c.decoder is kcolor.quantize.decoder  # notebooks 04 and 05
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["04_l2_dropout", "04_smooth_l1", "04_ce50"])
 def test_paper_e_full_configurations_build_and_train_one_step(name):

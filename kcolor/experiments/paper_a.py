@@ -23,13 +23,11 @@ vanishes when D wins), ``..._non_saturating``, ``..._label_smoothing``,
 ``..._l1`` and ``..._patchgan`` (the fixes papers B and D use).
 
 ``PAPER_A`` holds paper A's reported numbers; ``kcolor.metrics.uv_l2``
-measures ours in the same units as its validation L2 (the notebooks call it
-``paper_a.uv_l2``).
+measures ours in the same units as its validation L2.
 """
 
 from kcolor.colorizers import CGAN, Colorizer
 from kcolor.experiments.settings import merge
-from kcolor.metrics import uv_l2  # noqa: F401  (notebooks 01 and 02: paper_a.uv_l2)
 
 # Paper A, section 5.1: "Starting from a training loss of 0.0118, the system
 # achieved a final training loss of 0.0071 and a validation loss of 0.0073"

@@ -21,12 +21,10 @@ that decode paper E's classes (``UniformBins.fit``) and the class prior that
 Zhang et al.'s rebalancing inverts (``GamutBins.fit``).
 ``kcolor.experiments.fit_bins(model, train, name, profile)`` does it on the
 profile's ``bins["fit_batches"]`` batches. ``kcolor.quantize.decoder``
-scores one trained classifier with several decodings (the notebooks call it
-``papers_e_c.decoder``).
+scores one trained classifier with several decodings.
 """
 
 from kcolor.colorizers import CGAN, ClassColorizer, Colorizer
-from kcolor.quantize import decoder  # noqa: F401  (notebooks 04 and 05: papers_e_c.decoder)
 
 # Paper E, section 4.2.8: Adam with its default betas, learning rate 1e-3
 # ("decayed to 1e-4 when the loss started to plateau"), batch 250, 200 epochs.
