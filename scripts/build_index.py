@@ -7,9 +7,12 @@ The page opens with its provenance (when the run finished, the commit, the
 versions of kcolor, TensorFlow and Keras, the machine and the command, from
 ``run.json`` that ``scripts/run_notebooks.py`` writes) and a summary: one row
 per notebook with its papers, its one-line finding, the count of its claims
-that this run supports ("yes"), does not ("no") or cannot tell ("within the
-seed spread"), its wall time, and links to its section, to the committed
-notebook on GitHub and to the notebook on Colab.
+by verdict: this run supports them ("yes"), does not ("no"), finds the
+difference within the seed spread, finds the quantity held at a set point
+by a controller ("steered"), or cannot separate the sides ("cannot tell"),
+its wall time, and links to its section, to the committed notebook on
+GitHub and to the notebook on Colab. The claims tables carry each row's
+criterion in its own column, and the "why no" box repeats it.
 
 Each notebook's section then shows its claim paragraph and, in notebook
 order, its results tables (HTML outputs with the class ``kcolor-results``,
@@ -81,7 +84,8 @@ dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 0.1e
 dl.provenance dt { color: #555; } dl.provenance dd { margin: 0; overflow-wrap: anywhere; }
 """
 
-VERDICTS = ("yes", "no", "within the seed spread")
+# The verdicts of kcolor.tables.VERDICTS, in the summary's column order.
+VERDICTS = ("yes", "no", "within the seed spread", "steered", "cannot tell")
 MARKER = re.compile(r"<!--\s*explains:\s*(.*?)\s*-->", re.S)
 
 # Parts of experiment names (``07_wgan_clip_l1_patch``) in words, for the tables.
@@ -252,6 +256,20 @@ def _cell_text(cell_html):
     return html.unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
 
 
+def claim_criteria(table_html):
+    """Each row's criterion of a claims table's HTML, in order (``""`` where it has none)."""
+    head = [_cell_text(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", table_html, re.S)]
+    if "criterion" not in head:
+        return [""] * len(claim_rows(table_html))
+    column = head.index("criterion")
+    out = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table_html, re.S):
+        cells = [_cell_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) >= 5:
+            out.append(cells[column] if column < len(cells) else "")
+    return out
+
+
 def claim_rows(table_html):
     """``[(paper, section, words, verdict)]`` of a claims table's HTML."""
     rows = []
@@ -304,15 +322,17 @@ def explanation_for(row, marked):
 
 def _why_block(table_html, marked):
     """The "why no" box under a claims table: each "no" row and its explanation."""
-    rows = [row for row in claim_rows(table_html) if row[3] == "no"]
+    rows = [(row, criterion) for row, criterion in
+            zip(claim_rows(table_html), claim_criteria(table_html)) if row[3] == "no"]
     if not rows:
         return ""
     parts = ['<div class="why"><h4>Why "no": the notebook\'s own explanation</h4>']
-    for row in rows:
+    for row, criterion in rows:
         paper, section, words, _ = row
         quoted = words if words[:1] in "“\"‘'" else f"“{words}”"
+        tested = f" (criterion: {html.escape(criterion)})" if criterion else ""
         parts.append(f'<p class="row">Paper {html.escape(paper)}, {html.escape(section)}: '
-                     f'{html.escape(quoted)}</p>')
+                     f'{html.escape(quoted)}{tested}</p>')
         bodies = explanation_for(row, marked)
         if bodies:
             parts.append("<ul>" + "".join(f"<li>{_markdown(b)}</li>" for b in bodies) + "</ul>")
@@ -405,8 +425,8 @@ def _provenance(folder, run):
 
 
 def _summary(rows):
-    head = ("notebook", "papers", "finding", "yes", "no", "within the seed spread",
-            "wall time", "links")
+    head = ("notebook", "papers", "finding", "yes", "no", "within the seed spread", "steered",
+            "cannot tell", "wall time", "links")
     out = ['<div class="scroll"><table class="summary"><thead><tr>'
            + "".join(f'<th style="text-align:left">{h}</th>' for h in head)
            + "</tr></thead><tbody>"]
@@ -545,7 +565,9 @@ each section names; rows labelled "paper" are the papers' own numbers.{ran}</p>
 <h2 id="summary">Summary</h2>
 <p>{sum(totals.values())} claims of the papers checked by this run: {totals["yes"]} supported
 here, {totals["no"]} not, {totals["within the seed spread"]} within the seed spread (this run
-cannot tell). Each "no" is explained under its notebook's claims table. “Finding”: the
+cannot tell), {totals["steered"]} steered (the quantity is held at a set point by a controller,
+so the run says nothing of it), {totals["cannot tell"]} that the measurement cannot separate
+(a tie on a capped count). Each "no" is explained under its notebook's claims table. “Finding”: the
 notebook's own one-line finding where it prints one, else the first sentence of its claim.</p>
 {_summary(summary)}
 {''.join(sections)}

@@ -133,14 +133,20 @@ def _claims_html(rows):
 
 
 def _course(folder):
-    """Two executed notebooks: claims with yes / no / can't tell, explanations, figures."""
+    """Two executed notebooks: claims of every verdict, explanations, figures."""
+    from kcolor import tables
+
     folder.mkdir(parents=True)
     shared = _png_of((10, 200, 10))
     claims = _claims_html([
         ("B", "4", "colors that were more vibrant", "0.8x vs 0.4x", True),
         ("B", "Table 1", "Accuracy ε = 5%: U-Net 37.2%, GAN 65.5%", "56.1% vs 61.0%", False),
-        ("B", "Table 1", "MAE: U-Net 7.9, GAN 5.1", "9.00 vs 8.14", False),
+        ("B", "Table 1", "MAE: U-Net 7.9, GAN 5.1", "9.00 vs 8.14", False,
+         "mae_ab < the U-Net's and < grey's"),
         ("B", "4", "the results from CNN suffered from a light hue", "-", None),
+        ("B", "4", "the GAN colours are brighter", "0.84x (thermostat)", tables.STEERED,
+         "colourfulness > the U-Net's"),
+        ("D", "3.2", "LSGAN covers more modes", "10 vs 10 classes", tables.CANNOT_TELL),
     ])
     deviations = ('<table class="kcolor-deviations"><tr><th>setting</th><th>paper</th>'
                   "<th>ours</th></tr><tr><td>L1 weight</td><td>100</td><td>350</td></tr></table>")
@@ -206,14 +212,16 @@ def test_the_page_opens_with_provenance_and_a_summary_row_per_notebook(tmp_path)
     assert len(rows) == 2
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
                                                                    rows[0], re.S)]
-    # notebook, papers, finding, yes, no, within the seed spread, wall time, links
-    assert cells[:7] == ["03 · U-Net against the cGAN", "B",
-                         "Claim: The GAN paints brighter colours.", "1", "2", "1",
+    head = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", summary)]
+    assert head[3:8] == ["yes", "no", "within the seed spread", "steered", "cannot tell"]
+    assert cells[:9] == ["03 · U-Net against the cGAN", "B, D",
+                         "Claim: The GAN paints brighter colours.", "1", "2", "1", "1", "1",
                          "8 min 18 s"]
     assert 'href="#03_unet_vs_cgan"' in rows[0]
     assert "/blob/" in rows[0] and "colab.research.google.com/github/" in rows[0]
     assert "Classification paints most colour." in rows[1]  # the notebook's own finding
-    assert "4 claims of the papers checked by this run: 1 supported" in page
+    assert "6 claims of the papers checked by this run: 1 supported" in page
+    assert "1 steered" in page and "1 that the measurement cannot separate" in page
 
 
 def test_every_no_shows_the_notebooks_explanation_or_says_it_has_none(tmp_path):
@@ -223,9 +231,13 @@ def test_every_no_shows_the_notebooks_explanation_or_says_it_has_none(tmp_path):
     assert "Accuracy ε = 5%" in why and "The U-Net wins on acc@5%" in why
     assert "because grey scores high" in why  # the whole bullet, continuation included
     assert "MAE: U-Net 7.9" in why and "does not explain this row" in why
+    assert "(criterion: mae_ab &lt; the U-Net&#x27;s and &lt; grey&#x27;s)" in why
+    assert "brighter" not in why and "more modes" not in why  # steered, cannot tell
     assert "light hue" not in why and "Minutes, not 200 epochs" not in why  # not a "no"
     assert "explains:" not in why
     assert page.index('class="kcolor-results kcolor-claims"') < page.index('<div class="why">')
+    claims = page[page.index('class="kcolor-results kcolor-claims"'):]
+    assert "<th" in claims and ">criterion</th>" in claims[:claims.index("</table>")]
 
 
 def test_deviations_scrolling_tables_and_human_names(tmp_path):

@@ -18,7 +18,9 @@ def test_claims_table_computes_yes_and_no_and_renders_both_ways():
     assert isinstance(table.claims[0].supported, bool)
     md = table.markdown.splitlines()
     assert md[0] == "**smoke profile, sample photos**"
-    assert md[2].startswith("| paper | section | the paper says | ours | supported here? |")
+    assert md[2] == "| paper | section | the paper says | ours | criterion | supported here? |"
+    assert md[3] == "|---|---|---|---|---|---|"
+    assert md[4].count(" | ") == 5  # a 5-tuple: an empty criterion cell
     assert md[4].endswith("| yes |") and md[5].endswith("| **no** |")
     html = table._repr_html_()
     assert 'class="kcolor-results kcolor-claims"' in html and "<b>no</b>" in html
@@ -88,4 +90,97 @@ def test_a_claim_within_the_seed_spread_says_so_in_both_renderings():
     html = table._repr_html_()
     assert ('<td style="text-align:left">within the seed spread</td>' in html
             and "<b>within" not in html and "<b>no</b>" in html)
-    assert tables.VERDICTS == {True: "yes", False: "no", None: "within the seed spread"}
+    assert tables.VERDICTS == {True: "yes", False: "no", None: "within the seed spread",
+                               "steered": "steered", "cannot tell": "cannot tell"}
+
+
+def test_a_criterion_has_its_own_column_and_the_new_verdicts_render():
+    table = tables.claims_table([
+        ("A", "5.1", "a validation loss of 0.0073", "0.0061 vs grey 0.0069", True,
+         "l2_uv < grey's and <= 0.0073"),
+        ("B", "4", "more vibrant colours", "0.84x the truth's", tables.STEERED,
+         "colourfulness > the U-Net's"),
+        ("D", "3.2", "LSGAN covers more modes", "10 vs 10 classes", tables.CANNOT_TELL),
+        tables.Claim("B", "4", "a quote", "x", False, criterion="a < b"),
+    ])
+    assert [c.verdict for c in table] == ["yes", "steered", "cannot tell", "no"]
+    assert [c.criterion for c in table] == ["l2_uv < grey's and <= 0.0073",
+                                            "colourfulness > the U-Net's", "", "a < b"]
+    assert table.supported["more vibrant colours"] == tables.STEERED == "steered"
+    md = table.markdown.splitlines()
+    assert md[2].endswith("| l2_uv < grey's and <= 0.0073 | yes |")
+    assert md[3].endswith("| colourfulness > the U-Net's | steered |")
+    assert md[4].endswith("| 10 vs 10 classes |  | cannot tell |")
+    html = table._repr_html_()
+    assert "<th style=\"text-align:left\">criterion</th>" in html
+    assert "l2_uv &lt; grey&#x27;s and &lt;= 0.0073" in html
+    assert ">steered</td>" in html and ">cannot tell</td>" in html and "<b>no</b>" in html
+
+
+@pytest.mark.parametrize("verdict", [1, 0, 0.5, "yes", "no", "Steered", np.array([True]),
+                                     "within the seed spread"])
+def test_any_other_verdict_is_a_clear_error(verdict):
+    with pytest.raises(ValueError, match="verdict must be True .* got"):
+        tables.Claim("B", "4", "the words", "x", verdict)
+    with pytest.raises(ValueError, match="B 4 'the words'"):
+        tables.claims_table([("B", "4", "the words", "x", verdict, "a > b")])
+    with pytest.raises(TypeError, match="criterion must be text"):
+        tables.Claim("B", "4", "the words", "x", True, criterion=3)
+
+
+def _loss_row(scores, references, **kwargs):
+    return tables.claim(
+        "A", "5.1", "a validation loss of 0.0073",
+        lambda s: s["l2_uv"] <= 0.0073 and s["l2_uv"] < s["grey"], scores, references,
+        evidence=f"{scores['l2_uv']:.4f}", criterion="l2_uv < grey's and <= 0.0073", **kwargs)
+
+
+def test_claim_computes_its_verdict_once_the_references_fail():
+    grey = {"l2_uv": 0.0069, "grey": 0.0069}
+    assert _loss_row({"l2_uv": 0.0061, "grey": 0.0069}, {"grey": grey}).supported is True
+    row = _loss_row({"l2_uv": 0.0072, "grey": 0.0069}, {"grey": grey})
+    assert row.supported is False and row.criterion == "l2_uv < grey's and <= 0.0073"
+    assert row.ours == "0.0072"
+    # A test that returns a NumPy bool or a beyond_spread verdict.
+    within = tables.claim("C", "4", "LSGAN beats the cGAN",
+                          lambda s: tables.beyond_spread(s, [0.55, 0.58]), [0.56, 0.57],
+                          {"grey": [0.50]}, evidence="56.5% vs 56.5%", criterion="beyond spread")
+    assert within.supported is None and within.verdict == "within the seed spread"
+    boolean = tables.claim("B", "4", "x", lambda s: np.float32(s) > np.float32(0.5), 0.6,
+                           {"grey": 0.4}, evidence="0.6", criterion="> 0.5")
+    assert boolean.supported is True and isinstance(boolean.supported, bool)
+
+
+def test_claim_refuses_a_test_that_the_grey_predictor_or_a_degenerate_model_passes():
+    # Paper A's 0.0073 alone: grey scores 0.0069 and would read "yes".
+    with pytest.raises(ValueError, match=r"A 5.1 'a validation loss of 0.0073'.*'grey'"):
+        tables.claim("A", "5.1", "a validation loss of 0.0073", lambda s: s <= 0.0073, 0.0061,
+                     {"grey": 0.0069}, evidence="0.0061", criterion="l2_uv <= 0.0073")
+    # A discriminator check on the fake side only: an all-"fake" D passes it.
+    only_fake = lambda d: d["fake_acc"] > 0.9  # noqa: E731
+    with pytest.raises(ValueError, match="'all fake'.*could not fail"):
+        tables.claim("A", "5.2", "D too good", only_fake, {"fake_acc": 0.95, "real_acc": 0.9},
+                     {"chance": {"fake_acc": 0.5, "real_acc": 0.5},
+                      "all fake": {"fake_acc": 1.0, "real_acc": 0.0}},
+                     evidence="95% / 90%", criterion="fake accuracy > 90%")
+    both = lambda d: min(d["fake_acc"], d["real_acc"]) > 0.9  # noqa: E731
+    row = tables.claim("A", "5.2", "D too good", both, {"fake_acc": 0.95, "real_acc": 0.93},
+                       {"all fake": {"fake_acc": 1.0, "real_acc": 0.0}},
+                       evidence="95% / 93%", criterion="both accuracies > 90%")
+    assert row.supported is True
+    with pytest.raises(ValueError, match="at least one reference"):
+        _loss_row({"l2_uv": 0.0061, "grey": 0.0069}, {})
+    with pytest.raises(ValueError, match="reference 'grey'.*verdict must be"):
+        tables.claim("B", "4", "x", lambda s: s, 0.6, {"grey": 0.4}, evidence="", criterion="")
+
+
+def test_claim_steered_by_a_controller_never_reads_yes():
+    row = tables.claim("B", "4", "more vibrant", lambda s: s > 0.5, 0.84, {"grey": 0.0},
+                       evidence="0.84x", criterion="colourfulness > 0.5x",
+                       steered_by="the colour thermostat")
+    assert row.supported == tables.STEERED and row.verdict == "steered"
+    assert "held by the colour thermostat" in row.ours
+    row = tables.claim("B", "4", "more vibrant", lambda s: s > 0.5, 0.3, {"grey": 0.0},
+                       evidence="0.3x", criterion="colourfulness > 0.5x",
+                       steered_by="the colour thermostat")
+    assert row.supported is False  # a miss is still a "no"

@@ -6,7 +6,10 @@
   notebook shows as a table and asserts on (``table["cGAN"]["acc@5%"]``);
   ``metrics_table`` lays out numbers already computed as a markdown string.
 * ``claims``: ``claims_table`` puts a paper's claims beside the numbers that
-  test them, each with its verdict; ``beyond_spread`` tells whether a
+  test them, each with its criterion and verdict (``VERDICTS``: yes, no,
+  within the seed spread, ``STEERED``, ``CANNOT_TELL``); ``claim`` makes a
+  row whose test is first shown to fail for the grey predictor and the
+  degenerate model; ``beyond_spread`` tells whether a
   difference between two models' scores over several seeds is larger than
   the spread over those seeds.
 * ``shown``: how both show themselves in Jupyter and under ``print``.
@@ -22,8 +25,10 @@ Example:
 >>> print(kcolor.tables.metrics_table({"cGAN": ours}, paper={"cGAN": {"acc@2%": 24.1}}))
 """
 
-from kcolor.tables.claims import VERDICTS, Claim, ClaimsTable, beyond_spread, claims_table
+from kcolor.tables.claims import (CANNOT_TELL, STEERED, VERDICTS, Claim, ClaimsTable,
+                                  beyond_spread, check_verdict, claim, claims_table)
 from kcolor.tables.results import META_KEYS, ResultsTable, metrics_table, results_table
 
 __all__ = ["results_table", "ResultsTable", "metrics_table", "META_KEYS",
-           "claims_table", "ClaimsTable", "Claim", "beyond_spread", "VERDICTS"]
+           "claims_table", "ClaimsTable", "Claim", "claim", "check_verdict", "beyond_spread",
+           "VERDICTS", "STEERED", "CANNOT_TELL"]

@@ -1,10 +1,43 @@
 """Claims and their verdicts: a paper's words against this run's numbers.
 
 ``claims_table`` lays out a notebook's "supported here?" table: each row
-quotes a paper's claim, shows the number of this run that tests it, and
-says yes, no, or "within the seed spread". ``beyond_spread`` is that last
-verdict's statistic: whether a difference between two models' scores over
-several seeds is larger than the spread over those seeds.
+quotes a paper's claim, shows the number of this run that tests it, the
+criterion that decides it, and its verdict. ``beyond_spread`` tells whether
+a difference between two models' scores over several seeds is larger than
+the spread over those seeds; ``claim`` makes a row whose verdict is
+computed by a test that is first shown to fail for reference predictors.
+
+The verdicts (``VERDICTS`` maps each to the words shown):
+
+* ``True``: "yes", the run's number meets the criterion;
+* ``False``: "no";
+* ``None``: "within the seed spread" (``beyond_spread`` could not tell);
+* ``STEERED``: "steered", the quantity is held at a set point by a
+  controller (notebook 03's colourfulness under the colour thermostat), so
+  meeting the criterion says nothing about the method: the row may not read
+  "yes";
+* ``CANNOT_TELL``: "cannot tell", the measurement cannot separate the two
+  sides (a tie on a capped count).
+
+Any other value is an error: a verdict is never a number or free text.
+
+Every verdict must be able to fail: a row that reads "yes" for the grey
+predictor (ab = 0) or for the degenerate model of its kind tests nothing.
+``claim`` enforces it. Its ``test`` takes one set of scores and returns a
+verdict; it is run on this run's scores and on each reference's, and a
+reference that would also read "yes" is a ``ValueError`` naming the row:
+
+>>> row = kcolor.tables.claim(
+...     "A", "5.1", "a validation loss of 0.0073",
+...     test=lambda s: s["l2_uv"] <= 0.0073 and s["l2_uv"] < grey["l2_uv"],
+...     scores={"l2_uv": 0.0061}, references={"grey": grey},
+...     evidence="l2_uv 0.0061 vs grey 0.0069",
+...     criterion="l2_uv < grey's and <= 0.0073")
+>>> kcolor.tables.claims_table([row, ("B", "4.3", "words", "ours", True)])
+
+Plain tuples keep working: ``(paper, section, words, ours, verdict)`` or
+with a sixth element, the criterion (``"acc@5% > grey's + 3 spreads"``),
+shown in its own column (empty for a 5-tuple).
 """
 
 import html
@@ -87,8 +120,33 @@ def beyond_spread(a, b):
     return None
 
 
-#: What the "supported here?" column shows for each answer of a ``Claim``.
-VERDICTS = {True: "yes", False: "no", None: "within the seed spread"}
+#: The verdict of a quantity held at a set point by a controller.
+STEERED = "steered"
+#: The verdict of a measurement that cannot separate the sides (a tie on a capped count).
+CANNOT_TELL = "cannot tell"
+
+#: What the "supported here?" column shows for each verdict of a ``Claim``.
+VERDICTS = {True: "yes", False: "no", None: "within the seed spread",
+            STEERED: "steered", CANNOT_TELL: "cannot tell"}
+
+
+def check_verdict(value, where="a claim"):
+    """``value`` as a verdict (``True``, ``False``, ``None``, ``STEERED``, ``CANNOT_TELL``).
+
+    NumPy booleans (the usual result of a comparison) become ``bool``.
+    Anything else (a number, other text, an array) is a ``ValueError``
+    naming ``where``.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, str) and value in (STEERED, CANNOT_TELL):
+        return value
+    raise ValueError(
+        f"{where}: the verdict must be True (yes), False (no), None (within the seed spread), "
+        f"kcolor.tables.STEERED ({STEERED!r}) or kcolor.tables.CANNOT_TELL "
+        f"({CANNOT_TELL!r}); got {value!r:.80} of type {type(value).__name__}.")
 
 
 class Claim:
@@ -100,32 +158,87 @@ class Claim:
         words: the paper's own words (quoted) or a close paraphrase of them.
         ours: what this run measured that tests them, as text
             (``"acc@5% 61.2% vs grey 55.6%"``).
-        supported: ``True`` or ``False``, computed from this run's numbers;
-            or ``None`` where this run cannot tell (a difference within the
-            spread over seeds, ``beyond_spread``), shown as "within the seed
-            spread".
+        supported: the verdict, computed from this run's numbers: ``True``,
+            ``False``, ``None`` (within the seed spread, ``beyond_spread``),
+            ``STEERED`` or ``CANNOT_TELL``; anything else is a ValueError.
+        criterion: what decides the verdict, short (``"l2_uv < grey's and
+            <= 0.0073"``); ``""`` shows an empty cell.
     """
 
-    __slots__ = ("paper", "section", "words", "ours", "supported")
+    __slots__ = ("paper", "section", "words", "ours", "supported", "criterion")
 
-    def __init__(self, paper, section, words, ours, supported):
+    def __init__(self, paper, section, words, ours, supported, criterion=""):
         if not isinstance(words, str) or not words.strip():
             raise ValueError("Claim: words must be the paper's claim as non-empty text")
+        if criterion is None:
+            criterion = ""
+        if not isinstance(criterion, str):
+            raise TypeError(f"Claim {paper} {section} {words!r:.60}: the criterion must be "
+                            f"text, got {criterion!r:.60}.")
         self.paper, self.section, self.words, self.ours = paper, section, words, ours
-        # numpy booleans (np.bool_) are the usual result of a comparison
-        self.supported = None if supported is None else bool(supported)
+        self.supported = check_verdict(
+            supported, f"Claim {paper} {section} {words!r:.60}")
+        self.criterion = criterion
 
     @property
     def verdict(self):
-        """``"yes"``, ``"no"`` or ``"within the seed spread"``."""
+        """``"yes"``, ``"no"``, ``"within the seed spread"``, ``"steered"`` or ``"cannot tell"``."""
         return VERDICTS[self.supported]
 
     def __repr__(self):
         return f"Claim({self.paper} {self.section}: {self.words!r} -> {self.verdict})"
 
 
+def claim(paper, section, words, test, scores, references, *, evidence, criterion,
+          steered_by=None):
+    """A ``Claim`` whose verdict ``test(scores)`` is shown able to fail first.
+
+    ``test`` is run on each reference's scores (the grey predictor, the
+    degenerate model of the row's kind: an untrained network, an all-"fake"
+    discriminator, the L2 model's colours turned up...). If any of them
+    would read "yes", the row tests nothing and this raises.
+
+    Args:
+        paper, section, words: as for ``Claim``.
+        test: a function of one set of scores returning a verdict (a bool,
+            ``None`` for within the seed spread, ``STEERED`` or
+            ``CANNOT_TELL``).
+        scores: this run's scores, in whatever form ``test`` reads (a dict of
+            metrics, a ``ResultsTable`` row, a tuple).
+        references: ``{name: scores}``, at least one: each must not read
+            "yes" under ``test``.
+        evidence: the text of the "ours" cell (this run's numbers).
+        criterion: the text of the "criterion" cell: ``test`` in words.
+        steered_by: the controller that holds the tested quantity at a set
+            point (``"the colour thermostat"``), or None. A "yes" then reads
+            ``STEERED``; a "no" stays "no".
+
+    Returns:
+        A ``Claim``.
+
+    Raises:
+        ValueError: no references; a reference whose verdict is "yes" (the
+            message names the row and the reference); a verdict that is not
+            one of ``VERDICTS``.
+    """
+    row = f"claim {paper} {section} {words!r:.60}"
+    if not references:
+        raise ValueError(f"{row}: give at least one reference (the grey predictor, the "
+                         "degenerate model of its kind) on which the test must fail.")
+    for name, reference in references.items():
+        if check_verdict(test(reference), f"{row}, reference {name!r}") is True:
+            raise ValueError(
+                f"{row}: the test ({criterion}) reads 'yes' for the reference {name!r} too, "
+                "so its verdict could not fail; make the criterion stricter.")
+    verdict = check_verdict(test(scores), row)
+    if steered_by and verdict is True:
+        verdict = STEERED
+        evidence = f"{evidence} (held by {steered_by})"
+    return Claim(paper, section, words, evidence, verdict, criterion)
+
+
 class ClaimsTable(Shown):
-    """A notebook's "supported here?" table: one row per claim: yes, no, or within the seed spread.
+    """A notebook's "supported here?" table: one row per claim, with its criterion and verdict.
 
     Made by ``claims_table``. It shows itself in Jupyter (HTML with the CSS
     classes ``kcolor-results kcolor-claims``, so ``scripts/build_index.py``
@@ -136,7 +249,7 @@ class ClaimsTable(Shown):
         title: the caption (which profile and data produced "ours").
     """
 
-    HEADER = ("paper", "section", "the paper says", "ours", "supported here?")
+    HEADER = ("paper", "section", "the paper says", "ours", "criterion", "supported here?")
 
     def __init__(self, claims, title=""):
         self.claims = list(claims)
@@ -150,16 +263,16 @@ class ClaimsTable(Shown):
 
     @property
     def supported(self):
-        """``{words: True/False/None}`` for asserts and the closing prose (None: can't tell)."""
+        """``{words: verdict}`` for asserts and the closing prose (True/False/None/STEERED/...)."""
         return {c.words: c.supported for c in self.claims}
 
     def _cells(self):
-        return [(str(c.paper), str(c.section), c.words, str(c.ours), c.verdict)
+        return [(str(c.paper), str(c.section), c.words, str(c.ours), c.criterion, c.verdict)
                 for c in self.claims]
 
     @property
     def markdown(self):
-        lines = ["| " + " | ".join(self.HEADER) + " |", "|---|---|---|---|---|"]
+        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
         lines += ["| " + " | ".join(escape(x) for x in row[:-1])
                   + f" | {'**no**' if row[-1] == 'no' else row[-1]} |" for row in self._cells()]
         return self._titled("\n".join(lines))
@@ -193,8 +306,10 @@ def claims_table(claims, *, title=""):
     over seeds).
 
     Args:
-        claims: ``Claim`` objects, or tuples ``(paper, section, words, ours,
-            supported)`` in that order; ``supported`` is True, False or None.
+        claims: ``Claim`` objects (``claim`` makes one that is shown able to
+            fail), or tuples ``(paper, section, words, ours, supported)`` or
+            ``(paper, section, words, ours, supported, criterion)``;
+            ``supported`` is one of ``VERDICTS``.
         title: the caption; name the profile and data (e.g.
             ``"quick profile, CIFAR-10"``).
 
@@ -209,15 +324,17 @@ def claims_table(claims, *, title=""):
     ... ], title="smoke profile, sample photos")
     """
     rows = []
-    for claim in claims:
-        if isinstance(claim, Claim):
-            rows.append(claim)
-        elif isinstance(claim, (tuple, list)) and len(claim) == 5:
-            rows.append(Claim(*claim))
+    for item in claims:
+        if isinstance(item, Claim):
+            rows.append(item)
+        elif isinstance(item, (tuple, list)) and len(item) in (5, 6):
+            rows.append(Claim(*item))
         else:
             raise TypeError("claims_table: each claim is a Claim or a tuple "
-                            f"(paper, section, words, ours, supported), got {claim!r}")
+                            "(paper, section, words, ours, supported[, criterion]), "
+                            f"got {item!r}")
     return ClaimsTable(rows, title=title)
 
 
-__all__ = ["claims_table", "ClaimsTable", "Claim", "beyond_spread", "VERDICTS"]
+__all__ = ["claims_table", "ClaimsTable", "Claim", "claim", "check_verdict", "beyond_spread",
+           "VERDICTS", "STEERED", "CANNOT_TELL"]
