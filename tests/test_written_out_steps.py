@@ -2,9 +2,11 @@
 
 Notebooks 03, 05 and 07 each write one of kcolor's computations in a few
 lines of plain numpy, Keras or TensorFlow, to show the idea (the cGAN's
-train step, Zhang et al.'s soft encoding, WGAN-GP's gradient penalty), and
+train step, Zhang et al.'s soft encoding and rebalancing weights, WGAN-GP's
+gradient penalty), and
 assert in a cell that it gives the library's numbers. These tests make the
-same checks on small, fixed inputs, so that a change to the library that
+same checks on small, fixed inputs (the cGAN's with 03_cgan's own settings and
+plain SGD, and shown to fail for a 10% error in one loss term), so that a change to the library that
 breaks the equality fails here and not only in a notebook run. The cGAN
 step written out is ``benchmarks/reference_step.py``'s, shared with the
 benchmarks; the other hand-written versions below are the notebooks',
@@ -20,6 +22,7 @@ import pytest
 import kcolor
 from kcolor.backend import keras, tf
 from kcolor.color import AB_SCALE
+from kcolor.colorizers.options import from_settings
 from kcolor.colorizers.weights import ColorThermostat
 from kcolor.colorizers.wgan import gradient_penalty
 from kcolor.quantize import GamutBins
@@ -33,6 +36,15 @@ pytestmark = pytest.mark.tf_only
 
 _CGAN_SIZE = 16
 _CGAN_L1_WEIGHT = 100.0
+# Plain SGD: a step is the learning rate times the gradient, so the check
+# compares gradients' sizes, not only their signs (Adam's first step is
+# about lr * sign(g), which a loss term off by 10% barely moves).
+_CGAN_LR = 0.01
+# The largest |hand's move - library's move| / |library's move| over a
+# network's trainable weights that still counts as the same step. Float32
+# rounding gave 1e-7 (G) and 2e-6 (D) on this batch; a 10% error in the
+# adversarial term, which is small beside L1 x 350, moves G's step by 6e-5.
+_CGAN_STEP_TOLERANCE = 1e-5
 
 
 def _load_reference_step():
@@ -52,41 +64,48 @@ def _cgan_networks():
             kcolor.models.patchgan(_CGAN_SIZE, width=0.125, seed=0))
 
 
-def _cgan_adam():
-    return keras.optimizers.Adam(2e-4, beta_1=0.5)  # kcolor.CGAN's default, pix2pix's
+def _cgan_sgd():
+    return keras.optimizers.SGD(_CGAN_LR)
 
 
-def _cgan_weights(*networks):
-    """Every weight, batch-norm statistics included."""
-    return [w for network in networks for w in network.get_weights()]
+def _cgan_state(g, d):
+    """Every weight (batch-norm statistics included) and each network's trainable ones."""
+    return {"all": [w for net in (g, d) for w in net.get_weights()],
+            "G": [v.numpy() for v in g.trainable_variables],
+            "D": [v.numpy() for v in d.trainable_variables]}
 
 
-def _cgan_one_step_each(L, ab, **options):
-    """(start, library, written out): weights after one step of each, same start.
+def _cgan_one_step_each(L, ab, settings=None, hand_l1_factor=1.0, **options):
+    """(start, library, written out): each network's state after one SGD step of each.
 
-    ``options`` are ``kcolor.CGAN``'s (``update_order``,
-    ``one_sided_label_smoothing``, ``l1_weight``); a ``ColorThermostat`` L1
-    weight reaches the written-out step as its weight and its multiplier.
+    ``settings`` are an experiment's flat ``gan`` settings (as
+    ``experiments.config(...)["gan"]``), turned into ``kcolor.CGAN``'s options
+    by ``from_settings``; ``options`` are ``kcolor.CGAN``'s, on top. A
+    ``ColorThermostat`` L1 weight reaches the written-out step as its weight
+    and its multiplier. ``hand_l1_factor`` puts an error into the written-out
+    step's L1 weight (1.0: none).
     """
     library_g, library_d = _cgan_networks()
     hand_g, hand_d = _cgan_networks()
     for hand, library in ((hand_g, library_g), (hand_d, library_d)):
         hand.set_weights(library.get_weights())
-    start = _cgan_weights(library_g, library_d)
+    start = _cgan_state(library_g, library_d)
 
-    options = {"l1_weight": _CGAN_L1_WEIGHT, **options}
+    options = {"l1_weight": _CGAN_L1_WEIGHT, **from_settings(settings or {}), **options}
     gan = kcolor.CGAN(library_g, library_d, **options)
-    gan.compile(g_optimizer=_cgan_adam(), d_optimizer=_cgan_adam())
+    gan.compile(g_optimizer=_cgan_sgd(), d_optimizer=_cgan_sgd())
+    assert options.pop("adversarial_form", "non_saturating") == "non_saturating"
     weight = gan.l1_weight
     if isinstance(weight, ColorThermostat):
         options.update(l1_weight=weight.value, l1_scale=float(weight.scale))
+    options["l1_weight"] *= hand_l1_factor
     gan.train_on_batch(L, ab)
 
-    g_opt, d_opt = _cgan_adam(), _cgan_adam()
+    g_opt, d_opt = _cgan_sgd(), _cgan_sgd()
     g_opt.build(hand_g.trainable_variables)
     d_opt.build(hand_d.trainable_variables)
     reference_step.cgan_step(hand_g, hand_d, g_opt, d_opt, **options)(L, ab)
-    return start, _cgan_weights(library_g, library_d), _cgan_weights(hand_g, hand_d)
+    return start, _cgan_state(library_g, library_d), _cgan_state(hand_g, hand_d)
 
 
 def _cgan_batch(seed=0):
@@ -95,8 +114,20 @@ def _cgan_batch(seed=0):
     return np.asarray(L), np.asarray(ab)
 
 
-def _assert_same_step(library, hand, what):
-    for i, (a, b) in enumerate(zip(library, hand)):
+def _moves(before, after):
+    return np.concatenate([(a - b).ravel() for a, b in zip(after, before)])
+
+
+def _step_gap(start, library, hand):
+    """Per network: |hand's move - library's move| / |library's move| (trainable weights)."""
+    return {net: float(np.linalg.norm(_moves(library[net], hand[net]))
+                       / np.linalg.norm(_moves(start[net], library[net]))) for net in ("G", "D")}
+
+
+def _assert_same_step(start, library, hand, what):
+    gap = _step_gap(start, library, hand)
+    assert max(gap.values()) < _CGAN_STEP_TOLERANCE, (what, gap)
+    for i, (a, b) in enumerate(zip(library["all"], hand["all"])):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=f"{what}, weight {i}")
 
 
@@ -105,13 +136,22 @@ def test_cgan_step_written_out_matches_library():
     after = {}
     for order in ("alternating", "simultaneous"):
         start, library, hand = _cgan_one_step_each(L, ab, update_order=order)
-        # the step moved the weights (Adam's first step: about the learning rate)
-        assert max(np.abs(a - b).max() for a, b in zip(start, library)) > 1e-4
-        _assert_same_step(library, hand, order)
-        after[order] = library
+        # the step moved the weights
+        assert np.linalg.norm(_moves(start["G"], library["G"])) > 1e-4
+        _assert_same_step(start, library, hand, order)
+        after[order] = library["all"]
     # the two orders are different steps: G trains against D before / after its update
     assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6)
                for a, b in zip(after["alternating"], after["simultaneous"]))
+
+
+@pytest.mark.parametrize("profile", ["smoke", "quick", "full"])
+def test_cgan_step_written_out_matches_library_with_the_profiles_settings(profile):
+    """Notebook 03's check: the written-out step with 03_cgan's own loss settings."""
+    settings = kcolor.experiments.config("03_cgan", profile)["gan"]
+    L, ab = _cgan_batch()
+    start, library, hand = _cgan_one_step_each(L, ab, settings)
+    _assert_same_step(start, library, hand, profile)
 
 
 def test_cgan_step_written_out_matches_library_with_its_options():
@@ -124,9 +164,78 @@ def test_cgan_step_written_out_matches_library_with_its_options():
     for name, options in (("smoothing", {"one_sided_label_smoothing": 0.1}),
                           ("thermostat", {"l1_weight": thermostat,
                                           "update_order": "simultaneous"})):
-        _, library, hand = _cgan_one_step_each(L, ab, **options)
-        _assert_same_step(library, hand, name)
-        assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(library, plain))
+        start, library, hand = _cgan_one_step_each(L, ab, **options)
+        _assert_same_step(start, library, hand, name)
+        assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6)
+                   for a, b in zip(library["all"], plain["all"]))
+
+
+def _off_by_ten_percent(term):
+    """The reference step's loss function with one term 10% too large."""
+    if term == "adversarial":
+        original = reference_step.generator_loss
+
+        def generator_loss(fake_logits, fake, target, l1_weight):
+            total, adversarial, l1 = original(fake_logits, fake, target, l1_weight)
+            return total + 0.1 * adversarial, 1.1 * adversarial, l1
+
+        return "generator_loss", generator_loss
+    original = reference_step.discriminator_loss
+
+    def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):  # the real term
+        real = reference_step.bce(real_logits, 1.0 - label_smoothing)
+        return original(real_logits, fake_logits, label_smoothing) + 0.1 * real
+
+    return "discriminator_loss", discriminator_loss
+
+
+@pytest.mark.parametrize("order", ["alternating", "simultaneous"])
+@pytest.mark.parametrize("term", ["l1", "adversarial", "d_real"])
+def test_cgan_step_check_fails_for_a_ten_percent_error_in_one_loss_term(term, order,
+                                                                         monkeypatch):
+    """The check is sensitive to scale: one loss term 10% off in the written-out step fails it."""
+    settings = {**kcolor.experiments.config("03_cgan", "quick")["gan"], "update_order": order}
+    L, ab = _cgan_batch()
+    if term == "l1":
+        start, library, hand = _cgan_one_step_each(L, ab, settings, hand_l1_factor=1.1)
+    else:
+        monkeypatch.setattr(reference_step, *_off_by_ten_percent(term))
+        start, library, hand = _cgan_one_step_each(L, ab, settings)
+    gap = _step_gap(start, library, hand)
+    assert max(gap.values()) > 3 * _CGAN_STEP_TOLERANCE, gap
+    with pytest.raises(AssertionError):
+        _assert_same_step(start, library, hand, term)
+
+
+def rebalance_by_hand(prior, centers, sigma=5.0, lam=0.5):
+    """Zhang et al.'s eq. 4 in numpy: smooth the prior, mix in uniform, invert, E_p~[w] = 1."""
+    d2 = ((centers[:, None, :] - centers[None]) ** 2).sum(-1)
+    kernel = np.exp(-d2 / (2 * sigma**2))
+    kernel /= kernel.sum(0, keepdims=True)  # each column a Gaussian over the centres
+    p = kernel @ prior
+    p /= p.sum()  # the smoothed prior p~
+    w = 1.0 / ((1.0 - lam) * p + lam / len(p))
+    return w / (p * w).sum()
+
+
+def test_rebalancing_weights_written_out_match_the_trained_step():
+    """Notebook 05's check: the weights the classifier's train step reads, from its prior."""
+    bins = GamutBins()
+    bins.fit(_cgan_batch()[1][None])
+    model = kcolor.ClassColorizer(kcolor.models.colorful(16, num_classes=bins.num_classes,
+                                                         width=0.125), bins=bins, rebalance=True)
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    model.train_on_batch(*_cgan_batch())
+    trained = np.asarray(model.class_weights())
+    centers = bins.centers.astype(np.float64)
+    by_hand = rebalance_by_hand(bins.prior.astype(np.float64), centers,
+                                sigma=bins.smoothing_sigma, lam=bins.lam)
+    assert trained.max() / trained.min() > 2  # rebalancing: rare colours weigh more
+    np.testing.assert_allclose(trained, by_hand, rtol=1e-4)
+    # the check is sensitive to scale: lambda 10% off fails it
+    off = rebalance_by_hand(bins.prior.astype(np.float64), centers,
+                            sigma=bins.smoothing_sigma, lam=1.1 * bins.lam)
+    assert not np.allclose(trained, off, rtol=1e-2)
 
 
 # --- notebook 05: Zhang et al.'s soft encoding -----------------------------------
