@@ -28,7 +28,10 @@ Where things are, one idea per module:
   CGAN``, imported at the top of the module); ``settings`` holds what they
   share;
 * ``registry``: collects them; ``config``, ``NAMES``, ``PROFILES``,
-  ``describe``;
+  ``describe``, and ``RECIPES``: each paper module's ``RECIPES``, the
+  settings as the paper states them, with their sources;
+* ``deviations``: ``deviations(name, profile)``, a table of where a
+  profile's settings differ from the paper's recipe;
 * ``factory``: a config made into a compiled model (``build``) and its data
   (``datasets``);
 * ``runner``: trains resumably (``fit``), saves (``save``, ``model_path``,
@@ -46,14 +49,16 @@ function of ``kcolor.models.BUILDERS`` that makes a network, named by the
 This package re-exports what the notebooks call.
 """
 
+from kcolor.experiments.deviations import DeviationsTable, deviations
 from kcolor.experiments.factory import build, datasets, network, optimizer, start_from
 from kcolor.experiments.paper_b import PAPER_B_TABLE_1
-from kcolor.experiments.registry import (NAMES, PROFILES, check_profile, config, describe,
-                                         total_steps)
+from kcolor.experiments.registry import (NAMES, PROFILES, RECIPES, check_profile, config,
+                                         describe, total_steps)
 from kcolor.experiments.runner import (fit, fit_bins, model_path, models_folder, save,
                                        trained)
 from kcolor.experiments.settings import merge
 
-__all__ = ["NAMES", "PROFILES", "PAPER_B_TABLE_1", "check_profile", "config", "build",
-           "datasets", "fit", "fit_bins", "total_steps", "describe", "model_path", "network",
-           "optimizer", "merge", "start_from", "models_folder", "save", "trained"]
+__all__ = ["NAMES", "PROFILES", "RECIPES", "deviations", "DeviationsTable", "PAPER_B_TABLE_1",
+           "check_profile", "config", "build", "datasets", "fit", "fit_bins", "total_steps",
+           "describe", "model_path", "network", "optimizer", "merge", "start_from",
+           "models_folder", "save", "trained"]

@@ -16,8 +16,8 @@ PROFILES = ("smoke", "quick", "full")
 MODULES = (paper_b, paper_a, papers_e_c, papers_d_c)
 
 
-def collect(modules):
-    """The modules' ``EXPERIMENTS`` joined in one dict.
+def collect(modules, attribute="EXPERIMENTS"):
+    """The modules' ``EXPERIMENTS`` (or another dict ``attribute``) joined in one dict.
 
     A name that two modules give (two experiments ``"03_cgan"``) is an
     error: the later module would otherwise replace the earlier one's
@@ -25,10 +25,10 @@ def collect(modules):
     """
     experiments = {}
     for module in modules:
-        entries = getattr(module, "EXPERIMENTS", {})
+        entries = getattr(module, attribute, {})
         repeated = sorted(set(entries) & set(experiments))
         if repeated:
-            raise ValueError(f"{module.__name__}.EXPERIMENTS repeats {repeated}, which an "
+            raise ValueError(f"{module.__name__}.{attribute} repeats {repeated}, which an "
                              "earlier module already registers; names must be unique.")
         experiments.update(entries)
     return experiments
@@ -36,6 +36,10 @@ def collect(modules):
 
 EXPERIMENTS = collect(MODULES)
 NAMES = tuple(EXPERIMENTS)
+#: Each experiment's settings as its paper states them, with their sources
+#: (``kcolor.experiments.settings.recipe``); ``kcolor.experiments.deviations``
+#: compares a profile with them.
+RECIPES = collect(MODULES, "RECIPES")
 
 
 def check_profile(profile):
@@ -132,5 +136,5 @@ def describe(name, profile="smoke"):
     return " ".join(lines)
 
 
-__all__ = ["PROFILES", "MODULES", "EXPERIMENTS", "NAMES", "collect", "check_profile",
+__all__ = ["PROFILES", "MODULES", "EXPERIMENTS", "NAMES", "RECIPES", "collect", "check_profile",
            "check_name", "config", "total_steps", "describe"]
