@@ -29,6 +29,7 @@ import numpy as np
 from kcolor import color
 from kcolor.backend import keras, tf
 from kcolor.data.directory import IMAGE_EXTENSIONS
+from kcolor.metrics import predictor
 
 
 class ImageError(ValueError):
@@ -202,9 +203,6 @@ def load_colorizer(path):
         ModelError: the file is not a Keras archive, or holds a model that does
             not map L (H, W, 1) to ab (H, W, 2).
     """
-    import kcolor.colorizers  # noqa: F401  (registers the colorizer classes)
-    import kcolor.models  # noqa: F401  (registers custom layers)
-
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such model file")
@@ -244,8 +242,6 @@ def check_colorizer(model, name="model"):
 
 def _predict_ab(model, L):
     # The same model handling as kcolor.metrics.evaluate and kcolor.plot.compare.
-    from kcolor.metrics import predictor
-
     out = predictor(model)(L, None)
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32)
 

@@ -24,7 +24,10 @@ import os
 import time
 from pathlib import Path
 
+from kcolor import data, models
 from kcolor.backend import keras
+from kcolor.colorizers import Colorizer
+from kcolor.inference import load_colorizer
 
 IMAGE_SIZE = 64
 EPOCHS = 12
@@ -43,9 +46,6 @@ def cache_path():
 
 def build(image_size=IMAGE_SIZE, width=WIDTH, seed=SEED):
     """The untrained sample colorizer, compiled (Adam 2e-3, L1)."""
-    from kcolor import models
-    from kcolor.colorizers import Colorizer
-
     network = models.unet(image_size, width=width, max_filters=MAX_FILTERS, seed=seed)
     model = Colorizer(network, loss="l1")
     model.compile(optimizer=keras.optimizers.Adam(2e-3))
@@ -65,8 +65,6 @@ def train(out, *, epochs=None, image_size=IMAGE_SIZE, overwrite=False, verbose=1
     Returns:
         The path written.
     """
-    from kcolor import data
-
     out = Path(out)
     if out.suffix != ".keras":
         raise ValueError(f"{out}: the sample model is saved as a '.keras' file")
@@ -82,8 +80,6 @@ def train(out, *, epochs=None, image_size=IMAGE_SIZE, overwrite=False, verbose=1
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial.keras")
     # Saved uncompiled: the optimizer's state would triple the file for nothing.
-    from kcolor.colorizers import Colorizer
-
     export = Colorizer(model.network, loss=model.loss_name)
     try:
         export.save(tmp)
@@ -96,8 +92,6 @@ def train(out, *, epochs=None, image_size=IMAGE_SIZE, overwrite=False, verbose=1
 
 def load(*, verbose=1):
     """The sample colorizer: the packaged file, the cached one, or trained now."""
-    from kcolor.inference import load_colorizer
-
     for path in (PACKAGED, cache_path()):
         if path.exists():
             return load_colorizer(path)
