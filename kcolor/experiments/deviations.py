@@ -57,21 +57,23 @@ LABELS = {
     "decode": "decoding",
     "T": "decoding temperature T",
     "network.builder": "network",
-    "network.width": "network width (× the paper's channels)",
+    "network.width": "network width (× the builder's channels)",
     "network.dropout": "network dropout rate",
     "network.head": "network head",
     "network.dense": "fully connected head",
     "network.num_classes": "classes per channel",
     "generator.builder": "generator",
-    "generator.width": "generator width (× the paper's channels)",
+    "generator.width": "generator width (× the builder's channels)",
     "generator.dropout": "generator dropout rate",
     "generator.noise_dim": "noise length",
     "generator.channels": "image channels",
     "generator.head": "generator head",
     "discriminator.builder": "discriminator",
-    "discriminator.width": "discriminator width (× the paper's channels)",
+    "discriminator.width": "discriminator width (× the builder's channels)",
     "discriminator.code_dim": "discriminator code length",
     "discriminator.input_channels": "discriminator input channels",
+    "discriminator.conv_dropout": "discriminator dropout rate, convolutions",
+    "discriminator.dense_dropout": "discriminator dropout rate, dense layer",
     "gan.conditional": "conditional",
     "gan.adversarial_form": "adversarial loss",
     "gan.adversarial_weight": "adversarial weight",
@@ -181,6 +183,16 @@ def _same(ours, paper):
     return ours == paper
 
 
+def _unlisted(key, recipe, ours):
+    """The source cell of a setting the recipe does not list."""
+    network, _, _ = key.partition(".")
+    builder = recipe.get(f"{network}.builder", (None, ""))
+    if builder[0] not in (None, NOT_STATED) and builder[0] != ours.get(f"{network}.builder"):
+        return (f"{builder[1][:1]}: the paper's {network} ({builder[0]}) has no such "
+                "setting")
+    return "not in the paper's recipe"
+
+
 def show(value, key=""):
     """A setting's value in words: ``None`` as "none" (or what it means there), numbers short."""
     if value is None:
@@ -225,10 +237,12 @@ class DeviationsTable(Shown):
         self.name, self.profile, self.paper = name, profile, paper
         self.rows, self.same = list(rows), list(same)
         differ, open_ = len(self.differences), len(self.not_stated)
-        self.title = (f"{name}, {profile} profile, against paper {paper}'s recipe: "
+        several = " and " in paper
+        papers, say = ("papers", "") if several else ("paper", "s")
+        self.title = (f"{name}, {profile} profile, against {papers} {paper}'s recipe: "
                       f"{differ} setting{'s differ' if differ != 1 else ' differs'}, "
-                      f"{open_} the paper does not state, {len(self.same)} as the paper "
-                      "states them")
+                      f"{open_} the {papers} {'do' if several else 'does'} not state, "
+                      f"{len(self.same)} as the {papers} state{say} them")
 
     @property
     def differences(self):
@@ -345,11 +359,13 @@ def deviations(name, profile="smoke", overrides=None):
     rows, same, papers = [], [], []
     for key in sorted(set(ours) | set(recipe), key=_rank):
         value = ours[key] if key in ours else _default(cfg, key)
-        paper, source = recipe.get(key, (ABSENT, "not in the paper's recipe"))
+        paper, source = recipe.get(key, (ABSENT, _unlisted(key, recipe, ours)))
         letter = source[:1] if key in recipe else ""
         if letter and letter.isupper() and letter not in papers:
             papers.append(letter)
         label = labels.get(key, key)
+        if value is ABSENT and paper in (NOT_STATED, ABSENT):
+            continue  # neither the paper nor this profile has the setting
         if _same(value, paper):
             same.append(label)
             continue

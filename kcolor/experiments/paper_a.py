@@ -23,11 +23,14 @@ vanishes when D wins), ``..._non_saturating``, ``..._label_smoothing``,
 ``..._l1`` and ``..._patchgan`` (the fixes papers B and D use).
 
 ``PAPER_A`` holds paper A's reported numbers; ``kcolor.metrics.uv_l2``
-measures ours in the same units as its validation L2.
+measures ours in the same units as its validation L2. ``RECIPES`` gives
+each experiment's settings as paper A states them, with their sections
+(``kcolor.experiments.deviations``); every rung of the ladder is compared
+with paper A's GAN, so each rung's added change shows as a deviation.
 """
 
 from kcolor.colorizers import CGAN, Colorizer
-from kcolor.experiments.settings import merge
+from kcolor.experiments.settings import NOT_STATED, merge, recipe
 
 # Paper A, section 5.1: "Starting from a training loss of 0.0118, the system
 # achieved a final training loss of 0.0071 and a validation loss of 0.0073"
@@ -138,3 +141,78 @@ EXPERIMENTS = {
     },
     **_ladder(),
 }
+
+
+# --------------------------------------------------------------------------
+# Paper A's recipes: its settings as it states them, with their sections.
+
+# Section 4: CIFAR-10, 32 x 32, "We withhold 10,000 images for the validation
+# set, leaving 50,000 images for the training set"; section 4.1: the
+# preprocessing (contrastive normalisation of Y, U/V standardisation).
+_A_DATA = ("A §4 and §4.1", {"dataset": "cifar10", "image_size": 32, "steps_per_epoch": None,
+                             "color_space": "yuv", "preprocessing": "koo"})
+_A_OPEN = ("A does not say", {"augment": NOT_STATED})
+_A_NO_CONTROLLERS = ("A: no such controller in the paper",
+                     {"time_budget_s": None, "optimizer": {"use_ema": False}})
+# Sections 5.1 and 5.2: "a learning rate decay of 1e-7 for every iteration,
+# and a step decay of 1/2 for every 25 epochs", for both kinds of model.
+_A_SCHEDULE = "× 1/2 every 25 epochs, and a decay of 1e-7 per iteration"
+
+RECIPES = {
+    "01_koo_baseline": recipe(
+        _A_DATA, _A_OPEN, _A_NO_CONTROLLERS,
+        # Section 3.1.1 and figure 2: 3x3 convolutions of 32, 32, 64 filters,
+        # then 1x1 of 32 and 2; section 3.1.2, eq. 1: the per-pixel L2 loss.
+        ("A §3.1.1, figure 2 and eq. 1", {"colorizer": Colorizer, "loss": "l2",
+                                          "network": {"builder": "koo_baseline"}}),
+        ("A §3.1.2 (weights initialised by eq. 3)", {"warm_start": None}),
+        # Section 5.1: "minibatch size of 128 images, an initial learning rate
+        # of lambda = 1, momentum of mu = 0.9"; "for 60 epochs".
+        ("A §5.1", {"batch_size": 128, "epochs": 60,
+                    "optimizer": {"name": "sgd", "learning_rate": 1.0, "momentum": 0.9},
+                    "schedule": _A_SCHEDULE}),
+    ),
+}
+
+# Paper A's adversarial nets; every rung of notebook 02's ladder is compared
+# with it.
+RECIPES["02_koo_dcgan_saturating"] = recipe(
+    _A_DATA, _A_OPEN, _A_NO_CONTROLLERS,
+    ("A: no such controller in the paper",
+     {"gan": {"color_target": None, "adversarial_warmup": 0},
+      "d_optimizer": {"use_ema": False}}),
+    # Section 3.2.1: G is the baseline plus z through a fully connected layer
+    # of 1024 units (z's length is not given); D three 3x3 convolutions with
+    # max-pooling, two dense layers, dropout and no batch norm.
+    ("A §3.2.1", {"colorizer": CGAN, "generator": {"builder": "koo_generator"},
+                  "discriminator": {"builder": "koo_discriminator"}}),
+    ("A §3.2.1: z feeds a dense layer of 1024; its length is not given",
+     {"generator": {"noise_dim": NOT_STATED}}),
+    # Section 5.2: "dropout probability of 0.8 in the convolutional layers and
+    # 0.5 in the penultimate fully-connected layer", read as the probability
+    # of keeping a unit (koo_discriminator: rates 0.2 and 0.5).
+    ("A §5.2 ('dropout probability of 0.8 ... and 0.5', read as keep probabilities)",
+     {"discriminator": {"conv_dropout": 0.2, "dense_dropout": 0.5}}),
+    # Section 3.2.2 and Algorithm 2: G descends log(1 + D(G(z))) as printed,
+    # Goodfellow's minimax loss; no L1 term, plain labels.
+    ("A §3.2.2 (eq. 4) and Algorithm 2",
+     {"gan": {"adversarial_form": "saturating", "adversarial_weight": 1.0, "l1_weight": 0.0,
+              "one_sided_label_smoothing": 0.0, "update_order": "alternating",
+              "g_steps": 1}}),
+    # Section 5.1, under Algorithm 2: "a margin of gamma = 0.5 for the error
+    # heuristic"; Algorithm 2, line 7: D is updated only "if errorFake >
+    # gamma and errorReal > gamma".
+    ("A §5.1 and Algorithm 2, line 7", {"gan": {"margin": 0.5, "margin_on": "both"}}),
+    # Section 3.2.2: "We also transfer weights from the pre-trained baseline
+    # model to initialize the generator model".
+    ("A §3.2.2", {"warm_start": "01_koo_baseline"}),
+    # Section 5.1 (under Algorithm 2): RMSProp; section 5.2: batch 128,
+    # "1e-3 for D and 1e-2 for G", "trained the models overnight for 125
+    # epochs".
+    ("A §5.1 (RMSProp) and §5.2", {"batch_size": 128, "epochs": 125,
+                                   "optimizer": {"name": "rmsprop", "learning_rate": 1e-2},
+                                   "d_optimizer": {"name": "rmsprop", "learning_rate": 1e-3},
+                                   "schedule": _A_SCHEDULE}),
+)
+for _name, _change, _override in LADDER[1:]:
+    RECIPES[_name] = dict(RECIPES["02_koo_dcgan_saturating"])

@@ -24,10 +24,14 @@
   finding only where it exceeds the spread over seeds (see their comments).
   Their quick profile gives every run the same wall time
   (``time_budget_s``, read by ``kcolor.experiments.fit``).
+
+``RECIPES`` gives notebook 06's models and notebook 07's five variants as
+papers D and C state them, with their sections
+(``kcolor.experiments.deviations``).
 """
 
 from kcolor.colorizers import CGAN, EBGAN, LSGAN, WGAN
-from kcolor.experiments.settings import ADAM_DCGAN, merge
+from kcolor.experiments.settings import ADAM_DCGAN, NOT_STATED, merge, recipe
 
 # --------------------------------------------------------------------------- notebook 06
 
@@ -251,3 +255,144 @@ VARIANTS_07 = tuple(name_07(family, "l1", "patch") for family in GAN_LOSSES_07)
 #: ``SEED + 1``, ... A difference is a finding only where it exceeds the
 #: spread of the values over these seeds (``kcolor.tables.beyond_spread``).
 SEEDS_07 = 3
+
+
+# --------------------------------------------------------------------------- recipes
+
+# The settings as papers D and C state them, with their sections. Paper D
+# gives no optimiser, batch size or image size for its own runs (its
+# appendix, which would hold its networks, is cut off after "Here we show").
+_OPEN_D = ("D does not say", {
+    "image_size": NOT_STATED, "batch_size": NOT_STATED, "steps_per_epoch": NOT_STATED,
+    "augment": NOT_STATED,
+    "generator": {"noise_dim": NOT_STATED, "width": NOT_STATED},
+    "discriminator": {"width": NOT_STATED},
+    "optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED, "beta_1": NOT_STATED},
+    "d_optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED, "beta_1": NOT_STATED},
+    "schedule": NOT_STATED, "epochs": NOT_STATED})
+_NO_CONTROLLERS = {"time_budget_s": None, "warm_start": None,
+                   "optimizer": {"use_ema": False}, "d_optimizer": {"use_ema": False},
+                   "gan": {"color_target": None, "adversarial_warmup": 0}}
+# Section 3: z ~ N(0, 1) mapped to a sample; no condition.
+_D_UNCONDITIONAL = ("D §3 (G maps z to a sample)", {"gan": {"conditional": False}})
+# MNIST digits are grey; LSUN and CelebA are colour photos.
+_D_GREY = ("D §3 and §3.1 (MNIST, figures 2 and 3)",
+           {"dataset": "mnist", "color_space": "gray", "generator": {"channels": 1},
+            "discriminator": {"input_channels": 1}})
+
+
+def _d_colour(dataset, source):
+    return (source, {"dataset": dataset, "color_space": "rgb", "generator": {"channels": 3},
+                     "discriminator": {"input_channels": 3}})
+
+
+def _d_recipe(*groups):
+    return recipe(_OPEN_D, ("D: no such controller in the paper", _NO_CONTROLLERS),
+                  _D_UNCONDITIONAL, *groups)
+
+
+# Section 3.1: strided convolutions, batch norm, ReLU in G and LeakyReLU in D.
+_D_DCGAN_NETS = ("D §3.1", {"generator": {"builder": "dcgan_generator"},
+                            "discriminator": {"builder": "dcgan_discriminator"}})
+# Section 3: "G is trained to maximize log D(G(z)), rather than minimize
+# log(1 - D(G(z)))".
+_D_NON_SATURATING = ("D §3 ('G is trained to maximize log D(G(z))')",
+                     {"colorizer": CGAN, "gan": {"adversarial_form": "non_saturating"}})
+# Section 3.3: the discriminator "is structured as an auto-encoder with a mean
+# squared error loss"; m "a positive margin" (no value); trained on CelebA.
+_D_EBGAN = (("D §3.3 (an auto-encoder D; CelebA)",
+             {"colorizer": EBGAN, "discriminator": {"builder": "ebgan_discriminator"}}),
+            ("D §3.3: m is 'a positive margin', no value; G not described",
+             {"gan": {"margin": NOT_STATED}, "generator": {"builder": NOT_STATED}}),
+            _d_colour("celeb_a", "D §3.3 ('I trained an EBGAN on the CelebA dataset')"))
+
+RECIPES = {
+    "06_gan": _d_recipe(
+        _D_GREY, _D_NON_SATURATING,
+        # Section 3: "G is a MLP", D "a second MLP"; figure 2 after "about 65
+        # epochs".
+        ("D §3 (G and D are MLPs) and figure 2 (about 65 epochs)",
+         {"generator": {"builder": "mlp_generator"},
+          "discriminator": {"builder": "mlp_discriminator"}, "epochs": 65})),
+    "06_dcgan": _d_recipe(
+        _D_GREY, _D_DCGAN_NETS, _D_NON_SATURATING,
+        ("D figure 3 ('DCGANs on MNIST after only 3 epochs')", {"epochs": 3})),
+    # Section 3.2: a = 0, b = 1, c = 1; networks "very similar to those used
+    # in DCGANs"; "I trained LSGANs on the churches class of LSUN".
+    "06_lsgan": _d_recipe(
+        _d_colour("lsun/church_outdoor", "D §3.2 (LSUN churches)"), _D_DCGAN_NETS,
+        ("D §3.2", {"colorizer": LSGAN, "gan": {"a": 0.0, "b": 1.0, "c": 1.0}})),
+    "06_ebgan": _d_recipe(*_D_EBGAN, ("D §3.3 (EBGAN, without the PT term)",
+                                      {"gan": {"pull_away_weight": 0.0}})),
+    "06_ebgan_pt": _d_recipe(*_D_EBGAN, ("D §3.3 ('lambda was chose to be 0.1')",
+                                         {"gan": {"pull_away_weight": 0.1}})),
+    # Section 3.4: "one update on the generator for every five updates on the
+    # critic"; "a very small learning rate must be used (alpha = 5e-5)"; the
+    # weights "are clamped to some range" (no value); CelebA, figure 7.
+    "06_wgan": _d_recipe(
+        _d_colour("celeb_a", "D §3.4 (CelebA, figure 7)"), _D_DCGAN_NETS,
+        ("D §3.4", {"colorizer": WGAN, "gan": {"d_steps": 5},
+                    "optimizer": {"learning_rate": 5e-5},
+                    "d_optimizer": {"learning_rate": 5e-5}}),
+        ("D §3.4: weights 'clamped to some range', no value",
+         {"gan": {"clip_value": NOT_STATED}})),
+}
+
+# Notebook 07: paper C, section 4, with paper D, section 4 (pix2pix's setting).
+# Paper C states the objectives, trains on CelebA ("We evaluated ... on the
+# CelebA dataset", sections 4.2 to 4.4) and gives the lambdas no values;
+# paper D adopts pix2pix's U-Net with "the discriminator set up as a
+# PatchGAN" and the L1 term. Neither gives an optimiser, a batch, a size or a
+# length of training.
+_OPEN_07 = ("C and D do not say", {
+    "image_size": NOT_STATED, "batch_size": NOT_STATED, "epochs": NOT_STATED,
+    "steps_per_epoch": NOT_STATED, "augment": NOT_STATED, "schedule": NOT_STATED,
+    "optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED, "beta_1": NOT_STATED},
+    "d_optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED, "beta_1": NOT_STATED,
+                    "beta_2": NOT_STATED}})
+_COMMON_07 = (
+    _OPEN_07,
+    ("C and D: no such controller in the papers", {k: v for k, v in _NO_CONTROLLERS.items()
+                                                   if k != "warm_start"}),
+    ("C §4 (trained on CelebA; L in, ab out)", {"dataset": "celeb_a", "color_space": "lab"}),
+    ("C §4 and D §4 (no pre-training mentioned)", {"warm_start": None}),
+    ("D §4 ('I adopted their model architecture': pix2pix's U-Net)",
+     {"generator": {"builder": "unet", "width": 1.0}}),
+    # Section 4.1 of C: "we provide noise in the form of dropout in the
+    # generator"; the rate is not given.
+    ("C §4.1: dropout in the generator, rate not given", {"generator": {"dropout": NOT_STATED}}),
+    ("D §4 ('the discriminator set up as a PatchGAN')",
+     {"discriminator": {"builder": "patchgan", "width": 1.0}}),
+    ("C §4.1 to §4.4: lambda_1 and lambda_2 'are hyperparameters', no values",
+     {"gan": {"adversarial_weight": NOT_STATED, "l1_weight": NOT_STATED}}),
+)
+RECIPES.update({
+    "07_cgan_l1_patch": recipe(
+        *_COMMON_07, ("C §4.1 (log(1 − D(x, G(x))) as printed)",
+                      {"colorizer": CGAN, "gan": {"adversarial_form": "saturating"}})),
+    "07_lsgan_l1_patch": recipe(
+        *_COMMON_07, ("C §4.2 ('a = 0 ..., b = 1 ..., and c = 1')",
+                      {"colorizer": LSGAN, "gan": {"a": 0.0, "b": 1.0, "c": 1.0}})),
+    # Section 4.3 of C: D "is modeled as an autoencoder"; "m is some margin".
+    "07_ebgan_l1_patch": recipe(
+        *_COMMON_07, ("C §4.3 (an auto-encoder D)",
+                      {"colorizer": EBGAN, "discriminator": {"builder": "ebgan_discriminator",
+                                                             "width": NOT_STATED}}),
+        ("C §4.3: 'm is some margin', no value", {"gan": {"margin": NOT_STATED}})),
+    # Section 4.4 of C: the weights "are clamped to some range" and "the
+    # critic must be updated multiple times for one update of the generator"
+    # (paper D, section 3.4: five, with a learning rate of 5e-5).
+    "07_wgan_clip_l1_patch": recipe(
+        *_COMMON_07,
+        ("C §4.4 (clipped weights, several critic steps; no values)",
+         {"colorizer": WGAN, "gan": {"clip_value": NOT_STATED, "d_steps": NOT_STATED}}),
+        ("D §3.4 (for WGAN's generation runs: 5e-5)",
+         {"optimizer": {"learning_rate": 5e-5}, "d_optimizer": {"learning_rate": 5e-5}})),
+    # Paper C's WGAN clips its weights (section 4.4); a gradient penalty is in
+    # neither paper: Gulrajani et al.'s, the course's addition.
+    "07_wgan_gp_l1_patch": recipe(
+        *_COMMON_07,
+        ("C §4.4 (clipped weights, no gradient penalty; several critic steps)",
+         {"colorizer": WGAN, "gan": {"gradient_penalty": None, "clip_value": NOT_STATED,
+                                     "d_steps": NOT_STATED}})),
+})

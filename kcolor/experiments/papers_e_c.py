@@ -15,6 +15,8 @@
   conditional GAN (``05_colorful_cgan``).
 
 ``PAPER_E_TABLE_1`` and ``PAPER_E_TABLE_2`` are paper E's tables as printed.
+``RECIPES`` gives each experiment's settings as paper E or C states them,
+with their sections (``kcolor.experiments.deviations``).
 
 A classifier's bins need the training data before training: the bin means
 that decode paper E's classes (``UniformBins.fit``) and the class prior that
@@ -25,6 +27,7 @@ scores one trained classifier with several decodings.
 """
 
 from kcolor.colorizers import CGAN, ClassColorizer, Colorizer
+from kcolor.experiments.settings import NOT_STATED, recipe
 
 # Paper E, section 4.2.8: Adam with its default betas, learning rate 1e-3
 # ("decayed to 1e-4 when the loss started to plateau"), batch 250, 200 epochs.
@@ -215,3 +218,122 @@ EXPERIMENTS.update({
 # Temperatures at which notebook 05 decodes the one trained classifier
 # (Zhang et al., figure 4: T = 1 is the mean, T -> 0 the mode; 0.38 theirs).
 TEMPERATURES = (1.0, 0.38, 0.1)
+
+
+# --------------------------------------------------------------------------
+# The recipes: the settings as papers E and C state them, with their sections.
+
+_NO_CONTROLLERS = {"time_budget_s": None, "optimizer": {"use_ema": False}}
+
+# Paper E, section 4.2.1: down-sampled ImageNet at 64x64, "10,000 images were
+# used to train the model" (40 steps of 250 a pass); section 4.2.8: Adam with
+# beta_1 0.9 and beta_2 0.999, 1e-3 "decayed to 1e-4 when the loss started
+# to plateau (which usually happened around epoch 150)", 200 epochs, batch
+# 250; section 4.2.2: L*a*b*, L in, a and b out.
+_E_COMMON = (
+    ("E §4.2.1 (ImageNet at 64×64, 10,000 training images) and §4.2.8 (batch 250)",
+     {"dataset": "imagenet_resized/64x64", "image_size": 64, "batch_size": 250,
+      "steps_per_epoch": 40}),
+    ("E §4.2.8", {"epochs": 200,
+                  "optimizer": {"name": "adam", "learning_rate": 1e-3, "beta_1": 0.9,
+                                "beta_2": 0.999},
+                  "schedule": "1e-3, then 1e-4 at the plateau (about epoch 150)"}),
+    ("E §4.2.2", {"color_space": "lab"}),
+    ("E does not say", {"augment": NOT_STATED}),
+    ("E §4.2.8 (trained for 200 epochs; no pre-training mentioned)", {"warm_start": None}),
+    ("E: no such controller in the paper", _NO_CONTROLLERS),
+    # Section 4.2.3 and figure 4: nine 5x5 convolutions (stride 1 in the
+    # figure's caption), each with ReLU and batch norm, then a fully
+    # connected layer to 64x64x2; the channel counts are in the drawing only.
+    ("E §4.2.3 and figure 4 (a fully connected head)",
+     {"network": {"builder": "deep_cnn", "dense": True}}),
+    ("E figure 4: its channel counts are in the drawing only",
+     {"network": {"width": NOT_STATED}}),
+    # Section 4.2.7: dropout "observed bad results ... Thus, we left Dropout
+    # out of the final model".
+    ("E §4.2.7 (no dropout in the final model)", {"network": {"dropout": 0.0}}),
+)
+
+
+def _e_regression(loss, source):
+    return recipe(*_E_COMMON, (source, {"colorizer": Colorizer, "loss": loss,
+                                        "network": {"head": "regression"}}))
+
+
+def _e_classes(n, source):
+    # Section 4.2.2: bins of equal width over [-100, 100] per channel, "it
+    # chooses the class with the highest probability", unbinned to the mean
+    # of the bin's pixels; no class weights are mentioned.
+    return recipe(*_E_COMMON, (source, {
+        "colorizer": ClassColorizer, "bins": {"kind": "uniform", "n": n},
+        "rebalance": False, "decode": "argmax",
+        "network": {"head": "classes", "num_classes": n}}))
+
+
+RECIPES = {
+    "04_l2": _e_regression("l2", "E §4.2.4 (the L2 loss) and Table 1"),
+    "04_l2_dropout": recipe(
+        *_E_COMMON, ("E §4.2.7 ('keeping a neuron active with some probability p (0.4 in our "
+                     "case)') and Table 1",
+                     {"colorizer": Colorizer, "loss": "l2",
+                      "network": {"head": "regression", "dropout": 0.6}})),
+    "04_smooth_l1": _e_regression("huber", "E §4.2.4 (smooth L1, Girshick's) and Table 1"),
+    "04_ce10": _e_classes(10, "E §4.2.2 ('We use 10 bins') and Tables 1 and 2"),
+    "04_ce30": _e_classes(30, "E §5.4 and Table 2 (30 bins)"),
+    "04_ce50": _e_classes(50, "E §5.4 and Table 2 (50 bins)"),
+}
+
+# Paper C, section 3.2: CelebA "for training primarily" (195K photos), "In a
+# separate training, a set of 200K images from Places2"; "100K iterations
+# with a batch size 32" (written here as 100 epochs of 1,000 steps). No
+# optimiser, learning rate or image size is given.
+_C_COMMON = (
+    ("C §3.2 (CelebA primarily; '100K iterations with a batch size 32')",
+     {"dataset": "celeb_a", "batch_size": 32, "epochs": 100, "steps_per_epoch": 1000}),
+    ("C does not say", {"image_size": NOT_STATED, "augment": NOT_STATED,
+                        "optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED,
+                                      "beta_1": NOT_STATED, "beta_2": NOT_STATED},
+                        "schedule": NOT_STATED, "warm_start": NOT_STATED}),
+    ("C §3.2 (L in, ab out)", {"color_space": "lab"}),
+    ("C: no such controller in the paper", _NO_CONTROLLERS),
+)
+# Section 3.1: Zhang et al.'s 8-block network (figure 2).
+_C_NET = {"builder": "colorful", "width": 1.0}
+
+RECIPES.update({
+    # Section 3.1: 313 in-gamut bins, cross-entropy "augmented with class
+    # rebalancing"; the decoding is not given (Zhang et al.'s annealed mean).
+    "05_colorful": recipe(
+        *_C_COMMON,
+        ("C §3.1 (313 bins, class rebalancing) and figure 2",
+         {"colorizer": ClassColorizer, "bins": {"kind": "gamut"}, "rebalance": True,
+          "network": {**_C_NET, "head": "classes"}}),
+        ("C does not say (§3.1 cites Zhang et al.)", {"decode": NOT_STATED, "T": NOT_STATED})),
+    "05_colorful_l1": recipe(
+        *_C_COMMON, ("C §3.2 (the L1 loss) and figure 3a",
+                     {"colorizer": Colorizer, "loss": "l1",
+                      "network": {**_C_NET, "head": "regression"}})),
+    "05_colorful_l2": recipe(
+        *_C_COMMON, ("C §3.2 (the L2 loss) and figure 3b",
+                     {"colorizer": Colorizer, "loss": "l2",
+                      "network": {**_C_NET, "head": "regression"}})),
+    # Section 3.3, figure 3c: the network "as a generator in a GAN"; section
+    # 4.1: G* = lambda_1 L_DCGAN + lambda_2 L_L1 + lambda_3 L_L2, with
+    # log(1 - D(x, G(x))) as printed, the lambdas "hyperparameters" without
+    # values; the discriminator is not described.
+    "05_colorful_cgan": recipe(
+        *_C_COMMON,
+        ("C §3.3 and figure 3c (Col. Col. (GAN))",
+         {"colorizer": CGAN, "generator": {**_C_NET, "head": "regression"}}),
+        ("C §4.1 (log(1 − D(x, G(x))) as printed)",
+         {"gan": {"adversarial_form": "saturating"}}),
+        ("C §4.1: lambda_1, lambda_2 'are hyperparameters', no values",
+         {"gan": {"adversarial_weight": NOT_STATED, "l1_weight": NOT_STATED}}),
+        ("C does not describe its discriminator",
+         {"discriminator": {"builder": NOT_STATED, "width": NOT_STATED},
+          "d_optimizer": {"name": NOT_STATED, "learning_rate": NOT_STATED,
+                          "beta_1": NOT_STATED, "beta_2": NOT_STATED}}),
+        ("C: no such controller in the paper",
+         {"gan": {"color_target": None, "adversarial_warmup": 0},
+          "d_optimizer": {"use_ema": False}})),
+})
