@@ -157,13 +157,13 @@ def test_claim_refuses_a_test_that_the_grey_predictor_or_a_degenerate_model_pass
         tables.claim("A", "5.1", "a validation loss of 0.0073", lambda s: s <= 0.0073, 0.0061,
                      {"grey": 0.0069}, evidence="0.0061", criterion="l2_uv <= 0.0073")
     # A discriminator check on the fake side only: an all-"fake" D passes it.
-    only_fake = lambda d: d["fake_acc"] > 0.9  # noqa: E731
+    only_fake = lambda d: d["fake_acc"] > 0.9
     with pytest.raises(ValueError, match="'all fake'.*could not fail"):
         tables.claim("A", "5.2", "D too good", only_fake, {"fake_acc": 0.95, "real_acc": 0.9},
                      {"chance": {"fake_acc": 0.5, "real_acc": 0.5},
                       "all fake": {"fake_acc": 1.0, "real_acc": 0.0}},
                      evidence="95% / 90%", criterion="fake accuracy > 90%")
-    both = lambda d: min(d["fake_acc"], d["real_acc"]) > 0.9  # noqa: E731
+    both = lambda d: min(d["fake_acc"], d["real_acc"]) > 0.9
     row = tables.claim("A", "5.2", "D too good", both, {"fake_acc": 0.95, "real_acc": 0.93},
                        {"all fake": {"fake_acc": 1.0, "real_acc": 0.0}},
                        evidence="95% / 93%", criterion="both accuracies > 90%")

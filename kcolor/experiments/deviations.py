@@ -33,6 +33,7 @@ import numbers
 
 from kcolor.experiments import registry
 from kcolor.experiments.settings import NOT_STATED, flatten
+from kcolor.models import BUILDERS
 from kcolor.tables.shown import Shown, escape
 
 #: The settings a config holds that are not settings of training: its labels.
@@ -158,8 +159,6 @@ def _default(cfg, key):
             return False
         return _OPTIMIZER_DEFAULTS.get(cfg[head].get("name"), {}).get(rest, ABSENT)
     if head in ("network", "generator", "discriminator") and isinstance(cfg.get(head), dict):
-        from kcolor.models import BUILDERS
-
         builder = BUILDERS.get(cfg[head].get("builder"))
         return ABSENT if builder is None else _signature_defaults(builder).get(rest, ABSENT)
     return ABSENT
@@ -261,7 +260,7 @@ class DeviationsTable(Shown):
         return iter(self.rows)
 
     def __getitem__(self, setting):
-        """The row of a setting, by its words (``"L1 weight"``) or dotted key (``"gan.l1_weight"``)."""
+        """The row of a setting, by its words (``"L1 weight"``) or key (``"gan.l1_weight"``)."""
         for row in self.rows:
             if setting in (row["setting"], row["key"]):
                 return row

@@ -206,8 +206,8 @@ def _b_cgan(data):
         # 0.9"; Adam, 2e-4 for both networks, beta_1 reduced to 0.5.
         ("B §3.3", {"gan": {"l1_weight": 100.0, "one_sided_label_smoothing": 0.1},
                     "optimizer": dict(ADAM_DCGAN), "d_optimizer": dict(ADAM_DCGAN)}),
-        ("B §3.3: 'manually decayed ... by a factor of 10 whenever the loss function "
-         "started to plateau'", {"schedule": "÷10 by hand on plateaus"}),
+        (("B §3.3: 'manually decayed ... by a factor of 10 whenever the loss function "
+          "started to plateau'"), {"schedule": "÷10 by hand on plateaus"}),
         # Section 2 says only that both networks "are trained simultaneously";
         # the order of the updates and their counts are not given.
         ("B does not say (§2: both 'are trained simultaneously')",

@@ -273,8 +273,8 @@ def _e_classes(n, source):
 RECIPES = {
     "04_l2": _e_regression("l2", "E §4.2.4 (the L2 loss) and Table 1"),
     "04_l2_dropout": recipe(
-        *_E_COMMON, ("E §4.2.7 ('keeping a neuron active with some probability p (0.4 in our "
-                     "case)') and Table 1",
+        *_E_COMMON, (("E §4.2.7 ('keeping a neuron active with some probability p (0.4 in "
+                      "our case)') and Table 1"),
                      {"colorizer": Colorizer, "loss": "l2",
                       "network": {"head": "regression", "dropout": 0.6}})),
     "04_smooth_l1": _e_regression("huber", "E §4.2.4 (smooth L1, Girshick's) and Table 1"),

@@ -39,7 +39,7 @@ NOT_STATED = "not stated"
 
 
 def flatten(settings, prefix=""):
-    """Nested settings as one dict of dotted keys: ``{"gan": {"l1_weight": 100}}`` -> ``{"gan.l1_weight": 100}``.
+    """Nested settings as one dict of dotted keys (``"gan.l1_weight"``).
 
     >>> flatten({"epochs": 200, "gan": {"l1_weight": 100.0}})
     {'epochs': 200, 'gan.l1_weight': 100.0}
