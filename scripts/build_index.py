@@ -16,8 +16,9 @@ criterion in its own column, and the "why no" box repeats it.
 
 Each notebook's section then shows its claim paragraph and, in notebook
 order, its results tables (HTML outputs with the class ``kcolor-results``,
-written by ``kcolor.tables``), its deviations table (an HTML output with the
-class ``kcolor-deviations``: how the profile's settings differ from the
+written by ``kcolor.tables``), its deviations tables (HTML outputs with the
+class ``kcolor-deviations``, one per model, under one heading where they
+follow each other: how the profile's settings differ from the
 paper's recipe) and its figures. Under each claims table (class
 ``kcolor-claims``) every "no" row is followed by the notebook's own
 explanation of it: the markdown bullet or paragraph that carries the marker
@@ -517,8 +518,12 @@ def main(argv=None):
                         papers.append(row[0])
                 parts.append(_why_block(payload, marked))
             elif kind == "deviations":
-                parts.append(f'<div class="deviations"><h4>Where this run\'s settings differ '
-                             f'from the paper</h4>{_scroll(payload)}</div>')
+                if parts and parts[-1].startswith('<div class="deviations">'):
+                    # a notebook's tables, one per model, under one heading
+                    parts[-1] = parts[-1][:-len("</div>")] + f"{_scroll(payload)}</div>"
+                else:
+                    parts.append(f'<div class="deviations"><h4>Where this run\'s settings '
+                                 f'differ from the paper</h4>{_scroll(payload)}</div>')
             elif kind == "table":
                 parts.append(_scroll(payload))
             else:

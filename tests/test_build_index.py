@@ -158,7 +158,10 @@ def _course(folder):
         new_code_cell("t", outputs=[new_output("display_data", data={
             "text/html": ('<table class="kcolor-results"><tr><td>07_wgan_clip_l1_patch</td>'
                           "<td>dev npz test, 32 px</td></tr></table>")})]),
-        new_code_cell("d", outputs=[new_output("display_data", data={"text/html": deviations})]),
+        new_code_cell("d", outputs=[
+            new_output("display_data", data={"text/html": deviations}),
+            new_output("display_data", data={"text/html": deviations.replace(
+                "L1 weight", "warm start")})]),
         new_code_cell("c", outputs=[new_output("display_data", data={"text/html": claims})]),
         new_markdown_cell(
             "## Where ours differs\n\n"
@@ -243,6 +246,12 @@ def test_every_no_shows_the_notebooks_explanation_or_says_it_has_none(tmp_path):
 def test_deviations_scrolling_tables_and_human_names(tmp_path):
     page, _ = _build(tmp_path)
     assert '<div class="deviations">' in page and "L1 weight" in page
+    # Two tables in a row (one per model) share one box and one heading.
+    assert page.count('<div class="deviations">') == 1
+    box = page[page.index('<div class="deviations">'):]
+    box = box[:box.index("</div></div>")]
+    assert box.count("Where this run's settings differ") == 1
+    assert "L1 weight" in box and "warm start" in box
     tables = re.findall(r"(.{0,40})<table class=\"kcolor-", page)
     assert tables and all('<div class="scroll">' in before for before in tables)
     assert "07_wgan_clip_l1_patch</td>" not in page
@@ -266,3 +275,29 @@ def test_figures_are_captioned_full_width_and_shown_once(tmp_path):
     for src, alt in figures:
         assert alt in captions and not alt.endswith(".png")
     assert "max-width: 100%" in page and "max-height" not in page
+
+
+def test_the_page_shows_the_deviations_table_of_the_library(tmp_path):
+    from kcolor import experiments
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    table = experiments.deviations("03_cgan", "quick")
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# 03 · U-Net against the cGAN"),
+        new_code_cell("experiments.deviations('03_cgan', PROFILE)", outputs=[new_output(
+            "execute_result", data={"text/html": table._repr_html_(), "text/plain": str(table)},
+            execution_count=1)]),
+    ]), folder / "03_unet_vs_cgan.ipynb")
+    out = tmp_path / "index.html"
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(out), "--figures",
+                                str(tmp_path / "figures"), "--no-notebook-links"]) == 0
+    page = out.read_text()
+    box = page[page.index('<div class="deviations">'):]
+    assert "Where this run's settings differ from the paper" in box
+    assert "03_cgan, quick profile, against paper B" in box
+    assert '<td style="text-align:left">L1 weight</td><td style="text-align:left">100</td>' \
+        '<td style="text-align:left">350</td>' in box
+    # The warm start's experiment name reads in words, as in the other tables.
+    assert "U-Net, L2" in box
+    assert 'class="kcolor-results' not in page  # not taken for a results or claims table
