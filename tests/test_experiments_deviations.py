@@ -42,10 +42,13 @@ def test_every_experiment_the_notebooks_train_has_a_recipe():
 
 
 @pytest.mark.parametrize("name", sorted(registry.RECIPES))
-def test_a_recipe_covers_every_setting_of_the_full_profile(name):
-    rows = experiments.deviations(name, "full").rows
-    unlisted = [r["key"] for r in rows if r["source"] == "not in the paper's recipe"]
-    assert not unlisted, f"{name}: the recipe does not list {unlisted}"
+def test_a_recipe_covers_every_setting_of_every_profile(name):
+    for profile in experiments.PROFILES:
+        table = experiments.deviations(name, profile)
+        unlisted = [r["key"] for r in table.rows if r["source"] == "not in the paper's recipe"]
+        assert not unlisted, f"{name} ({profile}): the recipe does not list {unlisted}"
+        assert all(re.match(r"[A-E]\b", r["source"]) for r in table.rows), name
+        assert not {r["setting"] for r in table.rows} & set(table.same), name
 
 
 def test_the_quick_cgan_of_notebook_03_shows_its_levers():
@@ -77,6 +80,20 @@ def test_the_full_profile_deviates_less_than_quick():
     assert "L1 weight" in full.same and "warm start" in full.same
     # What the full profile still does otherwise: the paper's hand-decayed rate.
     assert [r["key"] for r in full.differences] == ["schedule"]
+
+
+def test_a_replaced_network_says_which_settings_it_lacks():
+    # Notebook 02's last rung swaps paper A's pooled D for a PatchGAN.
+    table = experiments.deviations("02_koo_dcgan_patchgan", "full")
+    assert table["discriminator"]["paper"] == "koo_discriminator"
+    assert table["discriminator.width"]["source"] == (
+        "A: the paper's discriminator (koo_discriminator) has no such setting")
+    assert table["discriminator.conv_dropout"]["this profile"] == (
+        "— (patchgan has no such setting)")
+    # The ladder's first rung is paper A's GAN: only its reading of the margin and the
+    # schedule differ in the full profile.
+    first = experiments.deviations("02_koo_dcgan_saturating", "full")
+    assert [r["key"] for r in first.differences] == ["gan.margin_on", "schedule"]
 
 
 def test_an_override_shows_as_a_deviation():

@@ -192,6 +192,14 @@ def _unlisted(key, recipe, ours):
     return "not in the paper's recipe"
 
 
+def _ours(value, key, ours):
+    """The "this profile" cell: the value, or which of our networks lacks the setting."""
+    if value is not ABSENT:
+        return show(value, key)
+    builder = ours.get(f"{key.partition('.')[0]}.builder")
+    return f"{ABSENT} ({builder} has no such setting)" if builder else ABSENT
+
+
 def show(value, key=""):
     """A setting's value in words: ``None`` as "none" (or what it means there), numbers short."""
     if value is None:
@@ -370,7 +378,7 @@ def deviations(name, profile="smoke", overrides=None):
             continue
         rows.append({"setting": label, "key": key,
                      "paper": paper if paper in (NOT_STATED, ABSENT) else show(paper, key),
-                     "this profile": show(value, key) if value is not ABSENT else ABSENT,
+                     "this profile": _ours(value, key, ours),
                      "source": source,
                      "status": "not stated" if paper == NOT_STATED else "differs"})
     return DeviationsTable(name, profile, rows, same, paper=" and ".join(papers))
