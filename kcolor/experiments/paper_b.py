@@ -176,6 +176,9 @@ _B_NO_GAN_CONTROLLERS = ("B: no such controller in the paper",
 # Section 3.1 and figure 2: the U-Net, 4x4 stride-2 convolutions, channels
 # doubling from 64 (our width 1.0).
 _B_UNET = ("B §3.1 and figure 2", {"network": {"builder": "unet", "width": 1.0}})
+# Section 3.1: "The number of channels in the output layer is 3 with L*a*b*
+# color space"; ours predict a and b only (2), L being the input.
+_B_OUTPUT = "B §3.1 ('The number of channels in the output layer is 3')"
 # Section 3.3 states Adam(2e-4) "for both generator and discriminator" and
 # beta_1 0.5 for "both networks" of the GAN; the baseline's is not stated.
 _B_UNET_OPTIMIZER = ("B §3.3 gives the GAN's optimiser only",
@@ -195,6 +198,7 @@ def _b_cgan(data):
         # baseline"; noise "only in the form of dropout ... on several
         # layers", its rate not given.
         ("B §3.2 (G is the baseline U-Net)", {"generator": {"builder": "unet", "width": 1.0}}),
+        (_B_OUTPUT, {"generator": {"output_channels": 3}}),
         ("B §3.2: dropout 'on several layers', rate not given",
          {"generator": {"dropout": NOT_STATED}}),
         # Section 3.2: D is the contracting path, then "a convolution ... to
@@ -219,6 +223,7 @@ RECIPES = {
     "03_unet_l2": recipe(
         _B_CIFAR, _B_LAB, _B_OPEN, _B_SCRATCH, _B_NO_CONTROLLERS, _B_UNET, _B_UNET_OPTIMIZER,
         ("B §3.1, eq. 9 (the Euclidean distance)", {"colorizer": Colorizer, "loss": "l2"}),
+        (_B_OUTPUT, {"network": {"output_channels": 3}}),
         # Dropout is the GAN generator's noise (section 3.2); the baseline
         # of section 3.1 has none.
         ("B §3.1 (no dropout; §3.2 adds it to the GAN's G)", {"network": {"dropout": 0.0}}),
