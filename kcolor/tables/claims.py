@@ -299,11 +299,14 @@ def claims_table(claims, *, title=""):
 
     Every paper notebook ends its results with one: each row quotes the
     paper's words and section, shows the number of this run that tests
-    them, and says yes or no, computed from that number, so the answer
-    changes with the profile and is never typed by hand. A row whose
-    ``supported`` is ``None`` says "within the seed spread": the run
-    cannot tell (``beyond_spread`` found the difference within the spread
-    over seeds).
+    them and the criterion that decides, and says yes or no, computed from
+    that number, so the answer changes with the profile and is never typed
+    by hand. A row whose ``supported`` is ``None`` says "within the seed
+    spread" (``beyond_spread`` found the difference within the spread over
+    seeds); ``STEERED`` says "steered" (a controller holds the quantity at a
+    set point); ``CANNOT_TELL`` says "cannot tell" (a tie on a capped
+    count). Rows made with ``claim`` are first shown to read "no" for the
+    grey predictor and the degenerate model of their kind.
 
     Args:
         claims: ``Claim`` objects (``claim`` makes one that is shown able to
@@ -320,7 +323,8 @@ def claims_table(claims, *, title=""):
 
     >>> kcolor.tables.claims_table([
     ...     ("B", "4.3", "the cGAN is more accurate than the U-Net at 5%",
-    ...      f"{100 * cgan_acc:.1f}% vs {100 * unet_acc:.1f}%", cgan_acc > unet_acc),
+    ...      f"{100 * cgan_acc:.1f}% vs {100 * unet_acc:.1f}%", cgan_acc > unet_acc,
+    ...      "acc@5%: cGAN > U-Net"),
     ... ], title="smoke profile, sample photos")
     """
     rows = []
