@@ -72,6 +72,17 @@ def test_the_quick_cgan_of_notebook_03_shows_its_levers():
     assert set(table.rows[0]) >= {"setting", "paper", "this profile", "source"}
 
 
+def test_the_controllers_a_profile_adds_are_named():
+    assert experiments.deviations("03_cgan", "quick").controllers == ["the colour thermostat"]
+    assert experiments.deviations("03_cgan", "full").controllers == []
+    assert experiments.deviations("07_cgan_l1_patch", "quick").controllers == [
+        "a wall-time budget"]
+    ramped = experiments.deviations("03_cgan", "full",
+                                    overrides={"gan": {"adversarial_warmup": 600}})
+    assert ramped.controllers == ["the adversarial ramp"]
+    assert ramped["gan.adversarial_warmup"]["paper"] == "0"
+
+
 def test_the_full_profile_deviates_less_than_quick():
     quick = experiments.deviations("03_cgan", "quick")
     full = experiments.deviations("03_cgan", "full")

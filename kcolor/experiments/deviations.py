@@ -125,6 +125,15 @@ _DEFAULTS = {"time_budget_s": None, "preprocessing": None, "augment": False,
 _OPTIMIZER_DEFAULTS = {"use_ema": False, "adam": {"beta_1": 0.9, "beta_2": 0.999},
                        "sgd": {"momentum": 0.0}}
 
+#: The controllers no paper uses, by setting, in words: a verdict on a
+#: quantity one of them holds at a set point reads "steered"
+#: (``kcolor.tables.claim(..., steered_by=...)``).
+CONTROLLERS = {"gan.color_target": "the colour thermostat",
+               "gan.adversarial_warmup": "the adversarial ramp",
+               "time_budget_s": "a wall-time budget",
+               "optimizer.use_ema": "a moving average of the weights",
+               "d_optimizer.use_ema": "a moving average of D's weights"}
+
 #: A setting that neither the config nor any default gives.
 ABSENT = "—"
 
@@ -238,6 +247,7 @@ class DeviationsTable(Shown):
             (``"differs"`` or ``"not stated"``: the paper leaves it open).
         same: the settings (in words) that are as the paper states them.
         title: the caption.
+        controllers: the controllers the profile adds (``CONTROLLERS``).
     """
 
     HEADER = ("setting", "paper", "this profile", "source")
@@ -262,6 +272,17 @@ class DeviationsTable(Shown):
     def not_stated(self):
         """The rows of settings the paper leaves open (this profile's choice shown)."""
         return [r for r in self.rows if r["status"] == "not stated"]
+
+    @property
+    def controllers(self):
+        """The controllers this profile adds to the paper's recipe, in words (``CONTROLLERS``).
+
+        ``["the colour thermostat"]`` for notebook 03's quick cGAN; ``[]``
+        where the profile trains as the paper's recipe does. A notebook
+        passes them to ``kcolor.tables.claim(..., steered_by=...)`` for a
+        row whose quantity one of them steers.
+        """
+        return [CONTROLLERS[r["key"]] for r in self.differences if r["key"] in CONTROLLERS]
 
     def __len__(self):
         return len(self.rows)
@@ -387,4 +408,4 @@ def deviations(name, profile="smoke", overrides=None):
 
 
 __all__ = ["deviations", "DeviationsTable", "recipe_of", "profile_settings", "show", "LABELS",
-           "ABSENT"]
+           "CONTROLLERS", "ABSENT"]
