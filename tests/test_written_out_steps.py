@@ -42,9 +42,10 @@ _CGAN_L1_WEIGHT = 100.0
 _CGAN_LR = 0.01
 # The largest |hand's move - library's move| / |library's move| over a
 # network's trainable weights that still counts as the same step. Float32
-# rounding gave 1e-7 (G) and 2e-6 (D) on this batch; a 10% error in the
-# adversarial term, which is small beside L1 x 350, moves G's step by 6e-5.
-_CGAN_STEP_TOLERANCE = 1e-5
+# rounding gave up to 1.4e-7 (G) and 3.2e-6 (D) over batches 0 to 4 and
+# the quick and full settings; a 10% error in the adversarial term, small
+# beside L1 x 350, moves G's step by 4.3e-5 or more.
+_CGAN_STEP_TOLERANCE = {"G": 1e-6, "D": 1e-5}
 
 
 def _load_reference_step():
@@ -126,7 +127,7 @@ def _step_gap(start, library, hand):
 
 def _assert_same_step(start, library, hand, what):
     gap = _step_gap(start, library, hand)
-    assert max(gap.values()) < _CGAN_STEP_TOLERANCE, (what, gap)
+    assert all(gap[net] < _CGAN_STEP_TOLERANCE[net] for net in gap), (what, gap)
     for i, (a, b) in enumerate(zip(library["all"], hand["all"])):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6, err_msg=f"{what}, weight {i}")
 
@@ -202,7 +203,7 @@ def test_cgan_step_check_fails_for_a_ten_percent_error_in_one_loss_term(term, or
         monkeypatch.setattr(reference_step, *_off_by_ten_percent(term))
         start, library, hand = _cgan_one_step_each(L, ab, settings)
     gap = _step_gap(start, library, hand)
-    assert max(gap.values()) > 3 * _CGAN_STEP_TOLERANCE, gap
+    assert any(gap[net] > 3 * _CGAN_STEP_TOLERANCE[net] for net in gap), gap
     with pytest.raises(AssertionError):
         _assert_same_step(start, library, hand, term)
 
