@@ -34,7 +34,7 @@ import numbers
 from kcolor.experiments import registry
 from kcolor.experiments.settings import NOT_STATED, flatten
 from kcolor.models import BUILDERS
-from kcolor.tables.shown import Shown, escape
+from kcolor.shown import Shown, escape
 
 #: The settings a config holds that are not settings of training: its labels.
 _NOT_SETTINGS = {"name", "profile", "cite", "what", "notes", "bins.fit_batches"}

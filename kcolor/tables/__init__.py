@@ -12,7 +12,8 @@
   degenerate model; ``beyond_spread`` tells whether a
   difference between two models' scores over several seeds is larger than
   the spread over those seeds.
-* ``shown``: how both show themselves in Jupyter and under ``print``.
+Both show themselves in Jupyter and under ``print`` through ``kcolor.shown.Shown``,
+which the deviations tables of ``kcolor.experiments`` share.
 
 Our accuracies are fractions and print as percentages; the paper's numbers
 print as the paper gives them, in its own units.

@@ -46,7 +46,7 @@ import numbers
 
 import numpy as np
 
-from kcolor.tables.shown import Shown, escape
+from kcolor.shown import Shown, escape
 
 
 def _seed_values(values, what):

@@ -15,7 +15,7 @@ import math
 import numbers
 
 from kcolor.metrics import SCORE_KEYS, evaluate, reference_rows
-from kcolor.tables.shown import Shown, escape
+from kcolor.shown import Shown, escape
 
 #: Columns describing where a row's numbers come from, shown before the metrics.
 META_KEYS = ("profile", "data", "images", "epochs")

@@ -1,4 +1,6 @@
-"""What both kinds of table share: showing themselves in Jupyter and under ``print``."""
+"""What every table kcolor prints shares (results, claims, deviations): showing itself in
+Jupyter and under ``print``. A leaf module, so that the settings and the tables can both
+use it without one importing the other."""
 
 
 def escape(text):
