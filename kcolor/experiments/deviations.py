@@ -241,8 +241,10 @@ class DeviationsTable(Shown):
     Attributes:
         name, profile: the experiment and profile compared.
         paper: the paper's letter(s) of the recipe's sources (``"B"``).
-        rows: the rows shown, in order: dicts with ``"setting"`` (in
-            words), ``"key"`` (dotted, as in the config), ``"paper"``,
+        rows: every setting that differs or that the paper leaves open, in
+            order (the table shows the first kind, and lists the second under
+            it): dicts with ``"setting"`` (in words), ``"key"`` (dotted, as
+            in the config), ``"paper"``,
             ``"this profile"``, ``"source"`` and ``"status"``
             (``"differs"`` or ``"not stated"``: the paper leaves it open).
         same: the settings (in words) that are as the paper states them.
@@ -299,17 +301,26 @@ class DeviationsTable(Shown):
                        f"the paper states it: {', '.join(self.same) or 'none'}).")
 
     def _cells(self):
-        return [tuple(r[h] for h in self.HEADER) for r in self.rows]
+        """The table shows what differs; what the paper leaves open goes in the footer."""
+        return [tuple(r[h] for h in self.HEADER) for r in self.differences]
 
     def _footer(self):
-        return ("As the paper states them: " + ", ".join(self.same) + ".") if self.same else ""
+        lines = []
+        if self.not_stated:
+            papers = "papers" if " and " in self.paper else "paper"
+            lines.append(f"Not stated by the {papers} (this profile's choice): " + "; ".join(
+                f"{r['setting']} {r['this profile']}" for r in self.not_stated) + ".")
+        if self.same:
+            papers = "papers state" if " and " in self.paper else "paper states"
+            lines.append(f"As the {papers} them: " + ", ".join(self.same) + ".")
+        return lines
 
     @property
     def markdown(self):
         lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
         lines += ["| " + " | ".join(escape(x) for x in row) + " |" for row in self._cells()]
-        footer = self._footer()
-        return self._titled("\n".join(lines) + (f"\n\n{footer}" if footer else ""))
+        footer = "".join(f"\n\n{line}" for line in self._footer())
+        return self._titled("\n".join(lines) + footer)
 
     def __repr__(self):
         return self.markdown
@@ -319,15 +330,11 @@ class DeviationsTable(Shown):
                f"<caption>{html.escape(self.title)}</caption>",
                "<thead><tr>" + "".join(f'<th style="text-align:left">{html.escape(h)}</th>'
                                        for h in self.HEADER) + "</tr></thead><tbody>"]
-        for row in self.rows:
-            cells = [html.escape(str(row[h])) for h in self.HEADER]
-            if row["status"] == "not stated":
-                cells[1] = f"<i>{cells[1]}</i>"
-            out.append("<tr>" + "".join(f'<td style="text-align:left">{c}</td>' for c in cells)
-                       + "</tr>")
-        footer = self._footer()
-        if footer:
-            out.append(f'<tr><td colspan="4" style="text-align:left">{html.escape(footer)}'
+        for cells in self._cells():
+            out.append("<tr>" + "".join(f'<td style="text-align:left">{html.escape(str(c))}</td>'
+                                        for c in cells) + "</tr>")
+        for line in self._footer():
+            out.append(f'<tr><td colspan="4" style="text-align:left">{html.escape(line)}'
                        "</td></tr>")
         out.append("</tbody></table>")
         return "".join(out)
