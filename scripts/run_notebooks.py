@@ -55,6 +55,7 @@ def main(argv=None):
     failed = []
     timings_path = out / "timings.json"
     timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    record = provenance(root)  # the commit and versions the run starts from
     for path in paths:
         start = time.time()
         nb = nbformat.read(path, as_version=4)
@@ -73,7 +74,7 @@ def main(argv=None):
                               "profile": os.environ["KCOLOR_PROFILE"]}
         timings_path.write_text(json.dumps(timings, indent=1))
         print(f"{status:6s} {path.name}  {seconds:6.1f} s  -> {target}", flush=True)
-    write_provenance(out / "run.json", root)
+    write_provenance(out / "run.json", record)
     print(f"{len(paths) - len(failed)} of {len(paths)} notebooks ran ({os.environ['KCOLOR_PROFILE']} profile)")
     return 1 if failed else 0
 
@@ -116,8 +117,7 @@ def _machine():
 
 
 def provenance(root):
-    """When, from which commit, with which versions, on which machine and by which command."""
-    from datetime import datetime, timezone
+    """From which commit, with which versions, on which machine and by which command."""
     from importlib import metadata
 
     def version(*names):
@@ -131,7 +131,6 @@ def provenance(root):
     commit = _git(root, "rev-parse", "HEAD")
     dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
     return {
-        "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit, "uncommitted_changes": dirty,
         "kcolor": version("kcolor"), "tensorflow": version("tensorflow", "tensorflow-cpu"),
         "keras": version("keras"),
@@ -146,9 +145,12 @@ def provenance(root):
     }
 
 
-def write_provenance(path, root):
-    """Writes ``provenance(root)`` to ``path`` as JSON."""
-    path.write_text(json.dumps(provenance(root), indent=1), encoding="utf-8")
+def write_provenance(path, record):
+    """Writes a ``provenance`` record to ``path`` as JSON, stamped with the time it finished."""
+    from datetime import datetime, timezone
+
+    record = {**record, "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    path.write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def refresh_prose(paths, out):
