@@ -34,7 +34,7 @@ import numbers
 from kcolor.experiments import registry
 from kcolor.experiments.settings import NOT_STATED, flatten
 from kcolor.models import BUILDERS
-from kcolor.shown import Shown, escape
+from kcolor.shown import Shown, html_table, markdown_table
 
 #: The settings a config holds that are not settings of training: its labels.
 _NOT_SETTINGS = {"name", "profile", "cite", "what", "notes", "bins.fit_batches"}
@@ -317,27 +317,16 @@ class DeviationsTable(Shown):
 
     @property
     def markdown(self):
-        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(escape(x) for x in row) + " |" for row in self._cells()]
         footer = "".join(f"\n\n{line}" for line in self._footer())
-        return self._titled("\n".join(lines) + footer)
+        return self._titled(markdown_table(self.HEADER, self._cells()) + footer)
 
     def __repr__(self):
         return self.markdown
 
     def _repr_html_(self):
-        out = ['<table class="kcolor-deviations">',
-               f"<caption>{html.escape(self.title)}</caption>",
-               "<thead><tr>" + "".join(f'<th style="text-align:left">{html.escape(h)}</th>'
-                                       for h in self.HEADER) + "</tr></thead><tbody>"]
-        for cells in self._cells():
-            out.append("<tr>" + "".join(f'<td style="text-align:left">{html.escape(str(c))}</td>'
-                                        for c in cells) + "</tr>")
-        for line in self._footer():
-            out.append(f'<tr><td colspan="4" style="text-align:left">{html.escape(line)}'
-                       "</td></tr>")
-        out.append("</tbody></table>")
-        return "".join(out)
+        rows = [[html.escape(str(c)) for c in cells] for cells in self._cells()]
+        return html_table("kcolor-deviations", self.title, self.HEADER, rows,
+                          footer=self._footer())
 
 
 def recipe_of(name):

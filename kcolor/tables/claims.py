@@ -46,7 +46,7 @@ import numbers
 
 import numpy as np
 
-from kcolor.shown import Shown, escape
+from kcolor.shown import Shown, html_table, markdown_table
 
 
 def _seed_values(values, what):
@@ -272,26 +272,14 @@ class ClaimsTable(Shown):
 
     @property
     def markdown(self):
-        lines = ["| " + " | ".join(self.HEADER) + " |", "|" + "---|" * len(self.HEADER)]
-        lines += ["| " + " | ".join(escape(x) for x in row[:-1])
-                  + f" | {'**no**' if row[-1] == 'no' else row[-1]} |" for row in self._cells()]
-        return self._titled("\n".join(lines))
+        rows = [[*row[:-1], "**no**" if row[-1] == "no" else row[-1]] for row in self._cells()]
+        return self._titled(markdown_table(self.HEADER, rows))
 
     def _repr_html_(self):
-        out = ['<table class="kcolor-results kcolor-claims">']
-        if self.title:
-            out.append(f"<caption>{html.escape(self.title)}</caption>")
-        out.append("<thead><tr>" + "".join(
-            f'<th style="text-align:left">{html.escape(h)}</th>' for h in self.HEADER)
-            + "</tr></thead><tbody>")
-        for row in self._cells():
-            cells = [html.escape(x) for x in row]
-            if row[-1] == "no":
-                cells[-1] = f"<b>{cells[-1]}</b>"
-            out.append("<tr>" + "".join(f'<td style="text-align:left">{c}</td>' for c in cells)
-                       + "</tr>")
-        out.append("</tbody></table>")
-        return "".join(out)
+        rows = [[html.escape(x) for x in row[:-1]]
+                + ["<b>no</b>" if row[-1] == "no" else html.escape(row[-1])]
+                for row in self._cells()]
+        return html_table("kcolor-results kcolor-claims", self.title, self.HEADER, rows)
 
 
 def claims_table(claims, *, title=""):

@@ -15,7 +15,7 @@ import math
 import numbers
 
 from kcolor.metrics import SCORE_KEYS, evaluate, reference_rows
-from kcolor.shown import Shown, escape
+from kcolor.shown import Shown, html_table, markdown_table
 
 #: Columns describing where a row's numbers come from, shown before the metrics.
 META_KEYS = ("profile", "data", "images", "epochs")
@@ -113,15 +113,13 @@ def metrics_table(rows, *, paper=None, columns=None, digits=2, ours_label="ours"
     >>> print(metrics_table({"cGAN": evaluate(cgan, test_ds) | {"profile": "smoke"}},
     ...                     paper={"cGAN": {"acc@2%": 24.1, "acc@5%": 65.5, "data": "CIFAR-10"}}))
     """
-    return _markdown(*_table_cells(rows, paper, columns, digits, ours_label, paper_label))
+    header, n_meta, body = _table_cells(rows, paper, columns, digits, ours_label, paper_label)
+    return markdown_table(header, body, _align(header, n_meta))
 
 
-def _markdown(header, n_meta, body):
-    n_metrics = len(header) - 2 - n_meta
-    lines = ["| " + " | ".join(escape(h) for h in header) + " |",
-             "|" + "|".join(["---"] * (2 + n_meta) + ["---:"] * n_metrics) + "|"]
-    lines += ["| " + " | ".join(escape(c) for c in cells) + " |" for cells in body]
-    return "\n".join(lines)
+def _align(header, n_meta):
+    """Model, source and the meta columns to the left; the metrics to the right."""
+    return ["left"] * (2 + n_meta) + ["right"] * (len(header) - 2 - n_meta)
 
 
 def _drop_stated_columns(header, n_meta, body, title):
@@ -167,24 +165,15 @@ class ResultsTable(Shown):
 
     @property
     def markdown(self):
-        return self._titled(_markdown(*self._cells))
+        header, n_meta, body = self._cells
+        return self._titled(markdown_table(header, body, _align(header, n_meta)))
 
     def _repr_html_(self):
         header, n_meta, body = self._cells
-        align = ["left"] * (2 + n_meta) + ["right"] * (len(header) - 2 - n_meta)
-        out = ['<table class="kcolor-results">']
-        if self.title:
-            out.append(f"<caption>{html.escape(self.title)}</caption>")
-        out.append("<thead><tr>" + "".join(
-            f'<th style="text-align:{a}">{html.escape(h)}</th>' for h, a in zip(header, align)
-        ) + "</tr></thead><tbody>")
-        for cells in body:
-            style = ' style="color:#666"' if cells[1] == "paper" else ""
-            out.append(f"<tr{style}>" + "".join(
-                f'<td style="text-align:{a}">{html.escape(c)}</td>' for c, a in zip(cells, align)
-            ) + "</tr>")
-        out.append("</tbody></table>")
-        return "".join(out)
+        return html_table("kcolor-results", self.title, header,
+                          [[html.escape(c) for c in cells] for cells in body],
+                          align=_align(header, n_meta),
+                          row_styles=["color:#666" if c[1] == "paper" else "" for c in body])
 
 
 def results_table(models, dataset, *, profile, data, paper=None, title=None, columns=None,
