@@ -20,7 +20,7 @@ image alone.
 import numpy as np
 
 from kcolor.backend import keras
-from kcolor.colorizers.weights import ColorThermostat, LinearRamp
+from kcolor.colorizers.weights import ColorThermostat, LinearRamp, is_number
 
 NOISE_MODES = (None, "dropout", "input")
 UPDATE_ORDERS = ("alternating", "simultaneous")
@@ -122,8 +122,7 @@ def check_loss_options(*, conditional, weights, steps, warmup=None):
         if hasattr(value, "at"):
             raise ValueError(f"{name} must be a number or a LinearRamp / ColorThermostat "
                              f"(kcolor.colorizers.weights), got {value!r}.")
-        if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) \
-                or not np.isfinite(value) or value < 0:
+        if not (is_number(value) and value >= 0):
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
     if not conditional and (weights.get("l1_weight") or weights.get("l2_weight")):
         raise ValueError(

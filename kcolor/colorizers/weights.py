@@ -38,7 +38,8 @@ from kcolor.backend import keras
 ops = keras.ops
 
 
-def _is_number(value):
+def is_number(value):
+    """A finite real number that is not a bool (NumPy scalars included)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -67,7 +68,7 @@ class LinearRamp:
     """
 
     def __init__(self, value, steps):
-        if not (_is_number(value) and value >= 0):
+        if not (is_number(value) and value >= 0):
             raise ValueError(f"A LinearRamp's value must be a finite number >= 0, got {value!r}.")
         if not (isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps >= 1):
             raise ValueError(f"A LinearRamp's steps must be an integer >= 1 (a number of "
@@ -124,14 +125,14 @@ class ColorThermostat(keras.layers.Layer):
     def __init__(self, value, target, gain=0.05, scale_range=(0.5, 2.0), **kwargs):
         kwargs.setdefault("name", "color_thermostat")
         super().__init__(**kwargs)
-        if not (_is_number(value) and value > 0):
+        if not (is_number(value) and value > 0):
             raise ValueError(f"The colour thermostat steers the L1 weight, which must be a "
                              f"number > 0 (got l1_weight={value!r}); without it use a fixed "
                              "l1_weight (color_target=None).")
-        if not (_is_number(target) and target > 0):
+        if not (is_number(target) and target > 0):
             raise ValueError(f"color_target must be a number > 0 (a fraction of the true "
                              f"colours' chroma, e.g. 0.8), got {target!r}.")
-        if not (_is_number(gain) and gain > 0):
+        if not (is_number(gain) and gain > 0):
             raise ValueError(f"color_gain must be a number > 0, got {gain!r}.")
         try:
             low, high = (float(v) for v in scale_range)
