@@ -42,7 +42,30 @@ from there, so they can be linked or copied (the README's gallery).
 
 A page to publish (``docs/quick/``, written by ``scripts/run_quick.sh``)
 passes ``--no-notebook-links`` and a ``--figures`` folder beside the page:
-one HTML page and its PNGs, without the executed notebooks.
+one HTML page, its PNGs and ``results.json``, without the executed notebooks.
+
+Beside the page it writes ``results.json`` (``--out docs/quick/index.html``
+-> ``docs/quick/results.json``): the run's numbers, for prose that quotes
+them. ``"run"`` is ``run.json`` (commit, finished, versions, command),
+``"label"`` the page's label, ``"wall_time_s"`` the total, and
+``"notebooks"`` has one entry per notebook, keyed by its two-digit number
+(``"03"``): ``"notebook"`` (its file name), ``"wall_time_s"`` (``null`` when
+not timed), ``"errors"`` (failed cells), ``"tables"`` (each results table, in
+notebook order: ``{"title": caption or null, "rows": {model: {column:
+number}}, "paper": {...}}``, our rows in ``"rows"`` and the paper's in
+``"paper"``; a cell is parsed to a number as printed, ``"56.12%"`` -> 56.12,
+``"0.84x"`` -> 0.84, and a cell that is not a finite number is left out) and
+``"claims"`` (each claims table: ``{"title": ..., "rows": {the paper's
+words: verdict}}``).
+
+Notebook prose quotes these numbers with a marker right after the number,
+
+    56.1%<!-- quick: 03 | cGAN | acc@5% -->
+
+which ``scripts/quotes.py`` checks against ``results.json`` (its docstring
+gives the whole grammar: ratios of two cells, wall times, verdicts, a table
+chosen by its number as in ``03#2``); ``tests/test_quoted_numbers.py``
+fails when a quoted number differs from ``docs/quick/results.json``.
 """
 
 import argparse
@@ -51,6 +74,7 @@ import hashlib
 import html
 import importlib.util
 import json
+import math
 import os
 import re
 import sys
@@ -271,6 +295,76 @@ def claim_criteria(table_html):
     return out
 
 
+# A printed number: "56.12%", "0.84x", "8.15", "4.9e-08", "2,000", "-3.1".
+_NUMBER = re.compile(r"^\s*([-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+                     r"\s*(?:%|x|\u00d7)?\s*$")
+
+
+def cell_number(text):
+    """The number a table cell prints, or None: ``"56.12%"`` -> 56.12, ``"0.84x"`` -> 0.84.
+
+    Percentages stay in percent, as printed. ``"inf"``, ``"nan"``, ``"< 1e-04"``,
+    an empty cell or words give None.
+    """
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    number = match.group(1).replace(",", "").replace("\u2212", "-")
+    value = float(number)
+    if not math.isfinite(value):
+        return None
+    return int(value) if re.fullmatch(r"[-+]?\d+", number) else value
+
+
+def table_numbers(table_html):
+    """A results table's HTML as ``{"title", "rows", "paper"}`` (see the module docstring).
+
+    The first column names the row; a ``source`` column that says ``paper``
+    puts the row in ``"paper"``, any other row is ours. A row name seen twice
+    among ours gets `` (2)``, `` (3)``, ... after it.
+    """
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", table_html, re.S)
+    head = [_cell_text(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", table_html, re.S)]
+    out = {"title": _cell_text(caption.group(1)) if caption else None, "rows": {}, "paper": {}}
+    source = head.index("source") if "source" in head else None
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table_html, re.S):
+        cells = [_cell_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if not cells or not head:
+            continue
+        side = "paper" if source is not None and source < len(cells) \
+            and cells[source] == "paper" else "rows"
+        numbers = {}
+        for column, text in zip(head[1:], cells[1:]):
+            value = cell_number(text)
+            if value is not None and column != "source":
+                numbers[column] = value
+        name, k = cells[0], 1
+        while name in out[side]:
+            k += 1
+            name = f"{cells[0]} ({k})"
+        out[side][name] = numbers
+    return out
+
+
+def claim_verdicts(table_html):
+    """A claims table's HTML as ``{"title", "rows": {the paper's words: verdict}}``."""
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", table_html, re.S)
+    return {"title": _cell_text(caption.group(1)) if caption else None,
+            "rows": {words: verdict for _, _, words, verdict in claim_rows(table_html)}}
+
+
+def notebook_results(nb, timing):
+    """One notebook's entry of ``results.json``: wall time, results and claims tables."""
+    entry = {"wall_time_s": timing.get("seconds"), "errors": _errors(nb), "tables": [],
+             "claims": []}
+    for kind, payload, _, _ in _outputs(nb):
+        if kind == "table":
+            entry["tables"].append(table_numbers(payload))
+        elif kind == "claims":
+            entry["claims"].append(claim_verdicts(payload))
+    return entry
+
+
 def claim_rows(table_html):
     """``[(paper, section, words, verdict)]`` of a claims table's HTML."""
     rows = []
@@ -470,12 +564,15 @@ def main(argv=None):
     repo, ref = _repository()
 
     sections, summary, total, seen, n_figures = [], [], 0.0, {}, 0
+    numbers = {}
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         title, claim = _title_and_claim(nb)
         title = title or path.stem
         anchor = path.stem
         timing = {**run, **timings.get(path.name, {})}
+        numbers[path.name[:2]] = {"notebook": path.name,
+                                  **notebook_results(nb, timings.get(path.name, {}))}
         profile = timing.get("profile", "?")
         data = _data(path.name, timing)
         meta = [f"{profile} profile", data]
@@ -579,7 +676,15 @@ notebook's own one-line finding where it prints one, else the first sentence of 
 </body></html>
 """
     out.write_text(page, encoding="utf-8")
-    print(f"wrote {out} ({len(paths)} notebooks) and {n_figures} figures in {figures}")
+    results = out.with_name("results.json")
+    results.write_text(json.dumps({
+        "about": "The numbers of the run behind the page beside this file, written by "
+                 "scripts/build_index.py; prose quotes them with <!-- quick: ... --> markers, "
+                 "which scripts/quotes.py checks.",
+        "run": run, "label": args.label, "wall_time_s": round(total, 1) if total else None,
+        "notebooks": numbers}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}, {results.name} ({len(paths)} notebooks) and {n_figures} figures "
+          f"in {figures}")
     return 0
 
 

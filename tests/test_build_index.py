@@ -88,7 +88,7 @@ def test_index_links_work_when_the_figures_lie_outside_the_page_folder(tmp_path,
 
 
 def test_a_published_page_has_its_label_wall_times_and_png_files_only(tmp_path):
-    """What scripts/run_quick.sh writes to docs/quick/: one page, PNGs beside it, no notebooks."""
+    """What scripts/run_quick.sh writes to docs/quick/: a page, PNGs, numbers, no notebooks."""
     folder = tmp_path / "run"
     folder.mkdir()
     for stem, colour in (("00_data", (200, 0, 0)), ("03_unet_vs_cgan", (0, 0, 200))):
@@ -116,7 +116,7 @@ def test_a_published_page_has_its_label_wall_times_and_png_files_only(tmp_path):
     assert all(m.startswith(("https://github.com/", "https://colab.research.google.com/"))
                for m in re.findall(r'href="([^"]*\.ipynb)"', page))
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
-        "figures/00_data_1.png", "figures/03_unet_vs_cgan_1.png", "index.html"]
+        "figures/00_data_1.png", "figures/03_unet_vs_cgan_1.png", "index.html", "results.json"]
     assert not list(folder.glob("*.html"))  # no HTML copies of the notebooks either
 
 
@@ -301,3 +301,71 @@ def test_the_page_shows_the_deviations_table_of_the_library(tmp_path):
     # The warm start's experiment name reads in words, as in the other tables.
     assert "U-Net, L2" in box
     assert 'class="kcolor-results' not in page  # not taken for a results or claims table
+
+
+def test_results_json_beside_the_page_holds_every_table_number_verdict_and_wall_time(tmp_path):
+    """The numbers prose quotes (scripts/quotes.py), parsed from the tables as printed."""
+    from kcolor import tables
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    results = tables.ResultsTable(
+        {"U-Net (L2)": {"acc@5%": 0.60724, "mae_ab": 8.1549, "profile": "quick"},
+         "cGAN": {"acc@5%": 0.5612, "mae_ab": 9.2071, "colorfulness": float("nan"),
+                  "profile": "quick"},
+         "grey": {"acc@5%": 0.5556, "mae_ab": 9.07, "colorfulness": 0.0, "profile": "quick"}},
+        {"cGAN": {"acc@5%": 65.5, "mae": 5.1, "data": "CIFAR-10, 200 epochs"}},
+        title="quick profile, dev test, 32 px")
+    # A table written by hand: ratios, a count with a thousands comma, words, a bound, inf.
+    slider = ('<table class="kcolor-results"><thead><tr><th>model</th><th>source</th>'
+              "<th>colourfulness</th><th>images</th><th>note</th><th>g_grad_norm</th>"
+              "<th>psnr</th></tr></thead><tbody><tr><td>U-Net × 1.75</td><td>ours</td>"
+              "<td>0.74x</td><td>2,000</td><td>vivid</td><td>&lt; 1e-04</td><td>inf</td></tr>"
+              "<tr><td>U-Net × 2.0</td><td>ours</td><td>0.85×</td><td>2,000</td><td></td>"
+              "<td>4.9e-08</td><td>-3.5</td></tr></tbody></table>")
+    claims = _claims_html([
+        ("B", "4", "colors that were more vibrant", "0.8x", tables.STEERED, "> U-Net"),
+        ("B", "Table 1", "MAE: U-Net 7.9, GAN 5.1", "9.21 vs 8.15", False, "mae_ab < grey's"),
+    ])
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# 03 · U-Net against the cGAN"),
+        new_code_cell("t", outputs=[new_output("execute_result", execution_count=1, data={
+            "text/html": results._repr_html_(), "text/plain": results.markdown})]),
+        new_code_cell("s", outputs=[new_output("display_data", data={"text/html": slider})]),
+        new_code_cell("c", outputs=[new_output("display_data", data={"text/html": claims})]),
+        new_code_cell("fig", outputs=[new_output("display_data", data={"image/png": _png()})]),
+    ]), folder / "03_unet_vs_cgan.ipynb")
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# 00 · Data")]),
+                   folder / "00_data.ipynb")
+    (folder / "timings.json").write_text(json.dumps(
+        {"03_unet_vs_cgan.ipynb": {"seconds": 754.2, "profile": "quick", "status": "ok"}}))
+    (folder / "run.json").write_text(json.dumps(
+        {"finished": "2026-12-07 19:00 UTC", "commit": "abc123", "profile": "quick"}))
+    site = tmp_path / "docs" / "quick"
+    assert _load_script().main(["--notebooks", str(folder), "--out", str(site / "index.html"),
+                                "--figures", str(site / "figures"), "--label", "quick, dev",
+                                "--no-notebook-links"]) == 0
+    numbers = json.loads((site / "results.json").read_text())
+    assert numbers["run"]["commit"] == "abc123"
+    assert numbers["run"]["finished"] == "2026-12-07 19:00 UTC"
+    assert numbers["label"] == "quick, dev" and numbers["wall_time_s"] == 754.2
+    assert sorted(numbers["notebooks"]) == ["00", "03"]
+    assert numbers["notebooks"]["00"] == {"notebook": "00_data.ipynb", "wall_time_s": None,
+                                          "errors": 0, "tables": [], "claims": []}
+    entry = numbers["notebooks"]["03"]
+    assert entry["notebook"] == "03_unet_vs_cgan.ipynb" and entry["wall_time_s"] == 754.2
+    first, second = entry["tables"]
+    assert first["title"] == "quick profile, dev test, 32 px"
+    # As printed (two decimals, percentages in percent); NaN is no number and stays out.
+    assert first["rows"]["U-Net (L2)"] == {"acc@5%": 60.72, "mae_ab": 8.15}
+    assert first["rows"]["cGAN"] == {"acc@5%": 56.12, "mae_ab": 9.21}
+    assert first["rows"]["grey"] == {"acc@5%": 55.56, "mae_ab": 9.07, "colorfulness": 0.0}
+    assert list(first["rows"]) == ["U-Net (L2)", "cGAN", "grey"]
+    assert first["paper"] == {"cGAN": {"acc@5%": 65.5, "mae": 5.1}}  # the paper's, apart
+    assert second["title"] is None
+    assert second["rows"] == {
+        "U-Net × 1.75": {"colourfulness": 0.74, "images": 2000},
+        "U-Net × 2.0": {"colourfulness": 0.85, "images": 2000, "g_grad_norm": 4.9e-08,
+                        "psnr": -3.5}}
+    assert entry["claims"] == [{"title": "smoke profile, sample", "rows": {
+        "colors that were more vibrant": "steered", "MAE: U-Net 7.9, GAN 5.1": "no"}}]
