@@ -28,7 +28,9 @@ regard to case or repeated spaces)::
             | "verdict" "|" WORDS                   a claims row's verdict
 
 ROW is a row of our numbers (the "ours" rows, never the paper's), COLUMN
-a column header, as the results table prints them. The ratio's " / " has a
+a column header, as the notebook's results table prints them (an
+experiment's name such as ``07_wgan_clip_l1_patch``, which the page shows
+in words). The ratio's " / " has a
 space on each side, so a column such as ``img/s`` stays one name; a name
 cannot hold ``|`` or `` / ``. Without ``#K`` the row and column may be in
 several tables of the notebook only where they print the same value there;
