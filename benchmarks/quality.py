@@ -25,6 +25,19 @@ and scores every experiment once per seed, and then prints each model's
 mean and spread (max - min) over the seeds: a difference between two models
 smaller than their spread is not a finding.
 
+``--fold K`` holds out the K-th block of N photos of the same fixed draw
+(fold 0 is the default): a second validation sample, disjoint from the
+first, for confirming on photos no choice used. ``--frontier LABEL`` adds
+the saturation slider of that (regression) model: for every other model,
+how far its acc@5% and acc@2% sit above the slider curve at its own
+colourfulness (``kcolor.metrics.above_slider``). Each seed's rows, with
+these gaps, go to ``seedN/rows.json`` for ``benchmarks/margins.py``.
+
+A classifier's other decodings (the mean, T = 1; the argmax; the annealed
+mean, T = 0.38; whichever it is not configured with) are scored as rows
+``NAME@mean``, ``NAME@argmax`` and ``NAME@annealed`` of the same trained
+model.
+
 ``NAME@LABEL`` trains another variant of experiment ``NAME`` in the same run,
 as the row ``LABEL`` (its ``--set`` options are given as ``NAME@LABEL:KEY=VALUE``);
 every variant warm-starts from the same trained model, so a lever is measured
@@ -63,6 +76,12 @@ def main(argv=None):
     parser.add_argument("--val", type=int, default=0, metavar="N",
                         help="score on N photos held out of the npz's x_train (tuning), "
                              "not on x_test (reporting)")
+    parser.add_argument("--fold", type=int, default=0, metavar="K",
+                        help="with --val N: hold out the K-th block of N photos of the fixed "
+                             "draw (default 0); another fold is a disjoint validation sample")
+    parser.add_argument("--frontier", action="append", default=[], metavar="LABEL",
+                        help="score every other model against LABEL's saturation slider "
+                             "(repeatable)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME:KEY=VALUE",
                         help="override a setting of one experiment (or NAME@LABEL), e.g. "
                              "03_cgan:gan.l1_weight=50 or 03_cgan:epochs=8 (repeatable)")
@@ -94,6 +113,9 @@ def main(argv=None):
             runs.check_run(variant(name))
         except ValueError as error:
             parser.error(f"{name}: the LABEL of NAME@LABEL names its checkpoints: {error}")
+    for label in args.frontier:
+        if label not in args.names:
+            parser.error(f"--frontier {label}: not among the names to train")
     if args.val and not args.npz:
         parser.error("--val carves its photos from --npz's x_train: give --npz")
     out = Path(args.out)
@@ -101,14 +123,15 @@ def main(argv=None):
     os.environ.setdefault("KCOLOR_MODELS", str(out.resolve() / "models"))
     npz, data = args.npz, (f"{Path(args.npz).name} test" if args.npz else "test split")
     if args.val:
-        npz = validation_split(args.npz, args.val, out / "validation_split.npz")
-        data = f"{args.val} photos held out of {Path(args.npz).name} train"
+        npz = validation_split(args.npz, args.val, out / "validation_split.npz", args.fold)
+        data = (f"{args.val} photos held out of {Path(args.npz).name} train"
+                + (f", fold {args.fold}" if args.fold else ""))
 
     tables = {}
     for seed in args.seeds:
         print(f"\n=== seed {seed} ===", flush=True)
         tables[seed] = run(args.names, args.profile, npz, seed, overrides, data,
-                           out / (f"seed{seed}" if len(args.seeds) > 1 else ""))
+                           out / (f"seed{seed}" if len(args.seeds) > 1 else ""), args.frontier)
     if len(args.seeds) > 1:
         summary = spread_table(tables)
         print(f"\nover seeds {args.seeds} (mean, spread = max - min):\n{summary}")
@@ -127,25 +150,29 @@ def variant(label):
     return label.partition("@")[2] or None
 
 
-def validation_split(npz, n, path):
+def validation_split(npz, n, path, fold=0):
     """Writes an npz whose ``x_test`` is ``n`` photos drawn from ``npz``'s ``x_train``.
 
     The draw is fixed (seed 0), so every seed and every setting tunes on the
-    same held-out photos; they are not in the new ``x_train``.
+    same held-out photos; they are not in the new ``x_train``. Fold ``k``
+    holds out the k-th block of ``n`` photos of that draw, so folds are
+    disjoint.
     """
     import numpy as np
 
     with np.load(npz) as arrays:
         x_train = arrays["x_train"]
-    if not 0 < n < len(x_train):
-        raise SystemExit(f"--val {n}: choose between 1 and {len(x_train) - 1} "
-                         f"({npz} has {len(x_train)} training photos)")
+    if not 0 < n * (fold + 1) < len(x_train) or fold < 0:
+        raise SystemExit(f"--val {n} --fold {fold}: fold {fold} needs {n * (fold + 1)} of "
+                         f"{npz}'s {len(x_train)} training photos, and some left to train on")
     order = np.random.default_rng(0).permutation(len(x_train))
-    np.savez(path, x_train=x_train[order[n:]], x_test=x_train[order[:n]])
+    held = order[fold * n:(fold + 1) * n]
+    kept = np.concatenate([order[:fold * n], order[(fold + 1) * n:]])
+    np.savez(path, x_train=x_train[kept], x_test=x_train[held])
     return path
 
 
-def run(names, profile, npz, seed, overrides, data, out):
+def run(names, profile, npz, seed, overrides, data, out, frontier=()):
     """Trains and scores ``names`` with one seed; prints and writes the table."""
     import kcolor
     from kcolor.backend import keras
@@ -182,6 +209,16 @@ def run(names, profile, npz, seed, overrides, data, out):
             extra[label].update(steps=history.steps,
                                **{"img/s": round(history.steps * batch / history.wall_time)})
 
+    for label in [n for n in models if isinstance(models[n], kcolor.ClassColorizer)]:
+        # The classifier's other decodings, as rows (no training): notebooks 04 and 05 compare them.
+        decode = kcolor.experiments.config(experiment(label), profile,
+                                           overrides.get(label)).get("decode")
+        for row, (how, T) in {"mean": ("annealed_mean", 1.0), "argmax": ("argmax", None),
+                              "annealed": ("annealed_mean", 0.38)}.items():
+            if how != decode:  # the configured decoding is the model's own row
+                args = (how,) if T is None else (how, T)
+                models[f"{label}@{row}"] = kcolor.quantize.decoder(models[label], *args)
+
     cfg = kcolor.experiments.config(experiment(names[0]), profile)
     # Paper E's Table 2: bin accuracy at the bin counts of the uniform-bin classifiers.
     bins = sorted({m.bins.n for m in models.values()
@@ -202,10 +239,55 @@ def run(names, profile, npz, seed, overrides, data, out):
         print(f"{name}: colourfulness {relative(rows, name):.2f} x truth; "
               f"acc@5% {100 * row['acc@5%']:.1f}% vs grey {100 * rows['grey']['acc@5%']:.1f}%")
     (out / "table.md").write_text(str(table) + f"\n\ntotal training wall time: {total} s\n")
+    record = {"seed": seed, "profile": profile, "data": data, "names": list(names),
+              "rows": {name: {k: v for k, v in row.items() if isinstance(v, (int, float))}
+                       for name, row in rows.items()},
+              "slider": slider_gaps(models, test, frontier)}
+    (out / "rows.json").write_text(json.dumps(record, indent=1) + "\n")
     fig = kcolor.plot.compare(test, model=models, n=8, color_space=cfg["color_space"])
     fig.savefig(out / "compare.png", dpi=90, bbox_inches="tight")
     print(f"wrote {out / 'table.md'} and {out / 'compare.png'}")
     return table
+
+
+def slider_gaps(models, test, bases):
+    """For each base in ``bases``: every other model's distance above its slider.
+
+    Returns ``{base: {label: {"acc@5%": gap, "acc@2%": gap, "color": x}}}``,
+    gaps in accuracy fractions, ``color`` the model's colourfulness over the
+    truth's; a model whose colour is beyond the curve gets None.
+    """
+    import numpy as np
+
+    import kcolor
+
+    if not bases:
+        return {}
+    L, ab = (np.concatenate(part) for part in zip(*test))
+    points = {label: kcolor.metrics.score(L, np.concatenate(
+                  [kcolor.metrics.predictor(m)(L[i:i + 250], ab[i:i + 250])
+                   for i in range(0, len(L), 250)]), ab)
+              for label, m in models.items()}
+    gaps = {}
+    for base in bases:
+        pred = np.concatenate([kcolor.metrics.predictor(models[base])(L[i:i + 250], None)
+                               for i in range(0, len(L), 250)])
+        curve = kcolor.metrics.saturation_slider(L, pred, ab)
+        gaps[base] = {}
+        for label, point in points.items():
+            if label == base:
+                continue
+            entry = {"color": kcolor.metrics.relative_color(point)}
+            for key in ("acc@5%", "acc@2%"):
+                try:
+                    entry[key] = kcolor.metrics.above_slider(point, curve, key)
+                except ValueError:
+                    entry[key] = None
+            gaps[base][label] = entry
+            print(f"{label} against {base}'s slider: colour {entry['color']:.3f} x truth, "
+                  + ", ".join(f"{k} {100 * v:+.2f} points" if v is not None else f"{k} off curve"
+                              for k, v in entry.items() if k != "color"), flush=True)
+    return gaps
 
 
 SPREAD_COLUMNS = ("acc@2%", "acc@5%", "mae_ab", "euclid_ab", "colour x truth", "train_s")

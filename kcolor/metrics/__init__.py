@@ -18,6 +18,9 @@ with its definitions in its docstring:
 * ``keras_metrics``: the same metrics as ``keras.metrics.Metric`` classes
   (``AccuracyAtEpsilon``, ``MAEab``, ...).
 * ``batch``: the checked batch and cached conversions they all share.
+* ``frontier``: the saturation slider, a regressor's colours turned up,
+  and how far a model sits above it at its own colourfulness
+  (``saturation_slider``, ``above_slider``).
 * ``uv``: paper A's L2 in its own units (``uv_l2``), on ``(Y, UV)`` data.
 
 One implementation: every metric is a *statistic* that returns, for each
@@ -36,6 +39,13 @@ Example:
 """
 
 from kcolor.metrics.image import colorfulness, colorfulness_l_ab, psnr, ssim
+from kcolor.metrics.frontier import (
+    SLIDER_GAINS,
+    above_slider,
+    on_slider,
+    relative_color,
+    saturation_slider,
+)
 from kcolor.metrics.keras_metrics import (
     PSNR,
     SSIM,
@@ -62,6 +72,11 @@ from kcolor.metrics.uv import uv_l2
 
 __all__ = [
     "SCORE_KEYS",
+    "SLIDER_GAINS",
+    "saturation_slider",
+    "on_slider",
+    "above_slider",
+    "relative_color",
     "accuracy_at",
     "mae_ab",
     "mae_rgb",

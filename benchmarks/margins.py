@@ -1,0 +1,165 @@
+"""The quick asserts' quantities over seeds, from ``quality.py``'s per-seed rows.
+
+    python benchmarks/margins.py build/margins/fold0 [--chosen]
+
+Reads ``FOLDER/NN/seedS/rows.json`` (written by ``benchmarks/quality.py
+... --seeds 0 1 2 --out FOLDER/NN``; ``NN`` is 03, 04, 05 or 07) and prints,
+for every quantity a quick assert of notebook NN tests, its value on each
+seed, the smallest, and the seed spread (max - min). Each quantity is
+written so that the assert reads ``quantity >= margin``.
+
+The rule the notebooks follow: a margin is at least three times the seed
+spread measured on a validation split of the development subset's training
+images (``quality.py --val 2000``, fold 0), and the assert is kept only
+where the smallest seed clears that margin. ``--chosen`` also prints the
+margins the notebooks assert (``CHOSEN`` below, set from fold 0) and
+whether every seed clears them: run it on fold 1, the second validation
+sample that no choice used.
+
+The formulas repeat the notebooks' assert cells, on the same quantities
+(``kcolor.metrics.above_slider`` for the slider gaps).
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+# The margins the quick asserts use, chosen on fold 0 (3 x its seed spread, rounded up).
+# Filled in from `python benchmarks/margins.py build/margins/fold0`.
+CHOSEN = {}
+
+
+def _rel(rows, name):
+    return rows[name]["colorfulness"] / rows["truth"]["colorfulness"]
+
+
+def _gap(record, base, name, key="acc@5%"):
+    value = record["slider"][base][name][key]
+    return None if value is None else 100 * value
+
+
+def quantities_03(record):
+    rows = record["rows"]
+    unet, gan, grey = rows["03_unet_l2"], rows["03_cgan"], rows["grey"]
+    return {
+        "cGAN above the U-Net's slider at its colour (acc@5%, points)":
+            _gap(record, "03_unet_l2", "03_cgan"),
+        "cGAN colour minus the U-Net's (x truth)": _rel(rows, "03_cgan") - _rel(rows, "03_unet_l2"),
+        "U-Net mae_ab below grey's": grey["mae_ab"] - unet["mae_ab"],
+        "U-Net acc@5% above grey's (points)": 100 * (unet["acc@5%"] - grey["acc@5%"]),
+        "U-Net colour below 0.6 x truth (sepia)": 0.6 - _rel(rows, "03_unet_l2"),
+        "cGAN colour above 0.6 x truth": _rel(rows, "03_cgan") - 0.6,
+        "(not asserted) cGAN mae_ab below grey's": grey["mae_ab"] - gan["mae_ab"],
+        "(not asserted) cGAN acc@5% above grey's (points)": 100 * (gan["acc@5%"] - grey["acc@5%"]),
+    }
+
+
+def quantities_04(record):
+    rows = record["rows"]
+    grey, ce10, ce30 = rows["grey"], rows["04_ce10"], rows["04_ce30"]
+    return {
+        "30-bin classifier's bin accuracy above grey's at 30 bins (points)":
+            100 * (ce30["bin_acc@30"] - grey["bin_acc@30"]),
+        "10-bin classifier's bin accuracy above grey's at 10 bins (points)":
+            100 * (ce10["bin_acc@10"] - grey["bin_acc@10"]),
+        "10-bin classifier's colour minus L2's (x truth)": _rel(rows, "04_ce10") - _rel(rows, "04_l2"),
+        "10-bin classifier above L2's slider at its colour (acc@5%, points)":
+            _gap(record, "04_l2", "04_ce10"),
+        "(not asserted) 10-bin acc@5% above grey's (points)": 100 * (ce10["acc@5%"] - grey["acc@5%"]),
+    }
+
+
+def quantities_05(record):
+    rows = record["rows"]
+    grey = rows["grey"]
+    return {
+        "classifier's colour minus the L2 regressor's (x truth)":
+            _rel(rows, "05_colorful") - _rel(rows, "05_colorful_l2"),
+        "classifier above the L2 regressor's slider at its colour (acc@5%, points)":
+            _gap(record, "05_colorful_l2", "05_colorful"),
+        "cGAN's colour minus the L1 regressor's (x truth)":
+            _rel(rows, "05_colorful_cgan") - _rel(rows, "05_colorful_l1"),
+        "cGAN above the L1 regressor's slider at its colour (acc@5%, points)":
+            _gap(record, "05_colorful_l1", "05_colorful_cgan"),
+        "annealed mean's colour over the mean's (T = 1), minus 1":
+            rows["05_colorful"]["colorfulness"] / rows["05_colorful@mean"]["colorfulness"] - 1,
+        "annealed mean's colour above 0.4 x truth": _rel(rows, "05_colorful") - 0.4,
+        "(not asserted) cGAN acc@5% above grey's (points)":
+            100 * (rows["05_colorful_cgan"]["acc@5%"] - grey["acc@5%"]),
+        "(not asserted) classifier acc@5% above grey's (points)":
+            100 * (rows["05_colorful"]["acc@5%"] - grey["acc@5%"]),
+    }
+
+
+def quantities_07(record):
+    rows = record["rows"]
+    grey = rows["grey"]
+    out = {}
+    for name in record["names"]:
+        short = name[3:].replace("_l1_patch", "")
+        out[f"{short}: mae_ab below grey's"] = grey["mae_ab"] - rows[name]["mae_ab"]
+        out[f"{short}: colour (x truth)"] = _rel(rows, name)
+        out[f"{short}: acc@5% above grey's (points)"] = 100 * (rows[name]["acc@5%"] - grey["acc@5%"])
+    return out
+
+
+QUANTITIES = {"03": quantities_03, "04": quantities_04, "05": quantities_05, "07": quantities_07}
+
+
+def load(folder):
+    """``{notebook: {seed: record}}`` for every ``NN/seedS/rows.json`` under ``folder``."""
+    found = {}
+    for path in sorted(Path(folder).glob("*/seed*/rows.json")):
+        record = json.loads(path.read_text())
+        found.setdefault(path.parent.parent.name, {})[record["seed"]] = record
+    return found
+
+
+def table(notebook, records, chosen=None):
+    """Markdown lines: each quantity per seed, its minimum and spread (and margin)."""
+    seeds = sorted(records)
+    values = {}
+    for seed in seeds:
+        for key, value in QUANTITIES[notebook](records[seed]).items():
+            values.setdefault(key, {})[seed] = value
+    head = "| quantity | " + " | ".join(f"seed {s}" for s in seeds) + " | smallest | spread | 3 x spread |"
+    lines = [head, "|---|" + "---:|" * (len(seeds) + 3)]
+    if chosen:
+        lines[0] = head + " margin | holds |"
+        lines[1] += "---:|---|"
+    for key, per_seed in values.items():
+        got = np.array([per_seed[s] for s in seeds if per_seed.get(s) is not None], float)
+        cells = [f"{per_seed[s]:.3f}" if per_seed.get(s) is not None else "off curve" for s in seeds]
+        low, spread = (got.min(), np.ptp(got)) if len(got) else (np.nan, np.nan)
+        line = f"| {key} | " + " | ".join(cells) + f" | {low:.3f} | {spread:.3f} | {3 * spread:.3f} |"
+        if chosen and key in chosen:
+            line += f" {chosen[key]:.3f} | {'yes' if len(got) == len(seeds) and low >= chosen[key] else 'NO'} |"
+        elif chosen:
+            line += " | |"
+        lines.append(line)
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="quality.py --out folders' parent, e.g. build/margins/fold1")
+    parser.add_argument("--chosen", action="store_true", help="compare with the chosen margins")
+    args = parser.parse_args(argv)
+    found = load(args.folder)
+    if not found:
+        raise SystemExit(f"no NN/seedS/rows.json under {args.folder}: run benchmarks/quality.py "
+                         "with --seeds and --out FOLDER/NN first")
+    for notebook, records in found.items():
+        if notebook not in QUANTITIES:
+            continue
+        data = next(iter(records.values()))["data"]
+        print(f"\n### Notebook {notebook}: {data}, seeds {sorted(records)}\n")
+        print("\n".join(table(notebook, records, CHOSEN.get(notebook) if args.chosen else None)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
