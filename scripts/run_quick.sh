@@ -91,5 +91,7 @@ else
 fi
 .venv/bin/python scripts/build_index.py --notebooks "$out/notebooks" --out docs/quick/index.html \
   --figures docs/quick/figures --label "$label" --no-notebook-links
+# Each notebook's time, for the Colab message of a runtime without a GPU (kcolor.published).
+.venv/bin/python -m kcolor.published docs/quick/results.json
 [ -d docs/quick ] && du -sh docs/quick
 exit $status
