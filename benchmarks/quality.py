@@ -211,11 +211,12 @@ def run(names, profile, npz, seed, overrides, data, out, frontier=()):
 
     for label in [n for n in models if isinstance(models[n], kcolor.ClassColorizer)]:
         # The classifier's other decodings, as rows (no training): notebooks 04 and 05 compare them.
-        decode = kcolor.experiments.config(experiment(label), profile,
-                                           overrides.get(label)).get("decode")
+        cfg_label = kcolor.experiments.config(experiment(label), profile, overrides.get(label))
+        own = (cfg_label.get("decode"), cfg_label.get("T") if cfg_label.get("decode") != "argmax"
+               else None)
         for row, (how, T) in {"mean": ("annealed_mean", 1.0), "argmax": ("argmax", None),
                               "annealed": ("annealed_mean", 0.38)}.items():
-            if how != decode:  # the configured decoding is the model's own row
+            if (how, T) != own:  # the configured decoding is the model's own row
                 args = (how,) if T is None else (how, T)
                 models[f"{label}@{row}"] = kcolor.quantize.decoder(models[label], *args)
 
