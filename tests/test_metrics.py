@@ -377,7 +377,7 @@ PUBLIC_NAMES = (
     "SCORE_KEYS accuracy_at mae_ab mae_rgb euclid_ab bin_accuracy bin_keys psnr ssim "
     "colorfulness colorfulness_l_ab score evaluate reference_rows GreyPredictor grey_predictor "
     "predictor AccuracyAtEpsilon MAEab EuclideanAB BinAccuracy MAErgb PSNR SSIM Colorfulness "
-    "uv_l2"
+    "uv_l2 SLIDER_GAINS saturation_slider on_slider above_slider relative_color"
 ).split()
 
 
