@@ -13,6 +13,7 @@ Jupyter, Colab and GitHub do not show::
     56.1%<!-- quick: 03 | cGAN | acc@5% -->
     0.85×<!-- quick: 03 | cGAN | colorfulness / truth | colorfulness -->
     12.6 min<!-- quick: 03 | wall time | min -->
+    12 min 52 s<!-- quick: 07 | wall time -->
     "no"<!-- quick: 02 | verdict | too good -->
 
 The grammar (spaces around each part are ignored; names compare without
@@ -68,6 +69,8 @@ MARKER = re.compile(r"<!--\s*quick\b(.*?)-->", re.DOTALL)
 # The number the prose writes right before a marker, with its unit.
 QUOTED = re.compile(r"(?<![\w.,@#/^])(?P<number>[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
                     r"(?P<unit>\s*(?:%|\u00d7|x|s|min|h)?)[\s*_]*$")
+# A wall time written as the results page writes it: "12 min 52 s".
+CLOCK = re.compile(r"(?<!\w)(?P<clock>\d+ min \d\d s)[\s*_]*$")
 VERDICTS = ("yes", "no", "within the seed spread", "steered", "cannot tell")
 UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
@@ -206,6 +209,12 @@ def _rounded(value, decimals):
     return Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP)
 
 
+def _clock(seconds):
+    """``754`` -> ``"12 min 34 s"``, as the results page writes a time (from two minutes on)."""
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 120 else f"{seconds} s"
+
+
 def compare(before, marker, value):
     """``(quoted text, ok, what to write)`` for the prose ``before`` a marker quoting ``value``.
 
@@ -219,6 +228,10 @@ def compare(before, marker, value):
         if said is None:
             raise MarkerError("no verdict (" + ", ".join(VERDICTS) + ") right before the marker")
         return said, said == value, value
+    clock = CLOCK.search(before) if marker["kind"] == "wall time" else None
+    if clock:  # minutes and seconds, as build_index writes them
+        right = _clock(value * UNITS[marker["unit"]])
+        return clock.group("clock"), clock.group("clock") == right, right
     found = QUOTED.search(before)
     if not found:
         raise MarkerError("no number right before the marker")

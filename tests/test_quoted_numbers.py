@@ -174,6 +174,10 @@ def test_wall_times_of_a_notebook_and_of_the_whole_run():
     assert _check("13 min<!-- quick: 03 | wall time | min -->")[0][1] == "OK"
     assert _check("12 min<!-- quick: 03 | wall time | min -->")[0][1:] == ("STALE", "13 min")
     assert _check("0.75 h<!-- quick: all | wall time | h -->")[0][1] == "OK"
+    # As the results page writes a time: minutes and two-digit seconds.
+    assert _check("it took 12 min 34 s<!-- quick: 03 | wall time -->")[0][:2] == (
+        "12 min 34 s", "OK")
+    assert _check("12 min 35 s<!-- quick: 03 | wall time -->")[0][1:] == ("STALE", "12 min 34 s")
     (_, status, detail), = _check("12.6 min<!-- quick: 03 | wall time -->")
     assert status == "ERROR" and "| wall time | min" in detail
 
