@@ -88,7 +88,8 @@ def quantities_04(record):
             _rel(rows, "04_ce10") - _rel(rows, "04_l2"),
         "(not asserted) 10-bin classifier above L2's slider at its colour (acc@5%, points)":
             _gap(record, "04_l2", "04_ce10"),
-        "(not asserted) 10-bin acc@5% above grey's (points)": 100 * (ce10["acc@5%"] - grey["acc@5%"]),
+        "(not asserted) 10-bin acc@5% above grey's (points)":
+            100 * (ce10["acc@5%"] - grey["acc@5%"]),
     }
 
 
@@ -120,7 +121,8 @@ def quantities_05c(record):
     mean = rows.get("05_colorful@mean")  # absent from runs before quality.py scored it
     return {
         "annealed mean's colour over the mean's (T = 1), minus 1.05":
-            None if mean is None else rows["05_colorful"]["colorfulness"] / mean["colorfulness"] - 1.05,
+            None if mean is None
+            else rows["05_colorful"]["colorfulness"] / mean["colorfulness"] - 1.05,
         "annealed mean's colour above 0.4 x truth": _rel(rows, "05_colorful") - 0.4,
     }
 
@@ -133,7 +135,8 @@ def quantities_07(record):
         short = name[3:].replace("_l1_patch", "")
         out[f"{short}: mae_ab below grey's"] = grey["mae_ab"] - rows[name]["mae_ab"]
         out[f"{short}: colour (x truth)"] = _rel(rows, name)
-        out[f"{short}: acc@5% above grey's (points)"] = 100 * (rows[name]["acc@5%"] - grey["acc@5%"])
+        out[f"{short}: acc@5% above grey's (points)"] = 100 * (rows[name]["acc@5%"]
+                                                                - grey["acc@5%"])
     return out
 
 
@@ -157,20 +160,23 @@ def table(notebook, records, chosen=None):
     for seed in seeds:
         for key, value in QUANTITIES[notebook](records[seed]).items():
             values.setdefault(key, {})[seed] = value
-    head = "| quantity | " + " | ".join(f"seed {s}" for s in seeds) + " | mean | smallest | spread | 3 x spread |"
+    head = ("| quantity | " + " | ".join(f"seed {s}" for s in seeds)
+            + " | mean | smallest | spread | 3 x spread |")
     lines = [head, "|---|" + "---:|" * (len(seeds) + 4)]
     if chosen:
         lines[0] = head + " margin | holds |"
         lines[1] += "---:|---|"
     for key, per_seed in values.items():
         got = np.array([per_seed[s] for s in seeds if per_seed.get(s) is not None], float)
-        cells = [f"{per_seed[s]:.3f}" if per_seed.get(s) is not None else "off curve" for s in seeds]
+        cells = [f"{per_seed[s]:.3f}" if per_seed.get(s) is not None else "off curve"
+                 for s in seeds]
         mean, low, spread = ((got.mean(), got.min(), np.ptp(got)) if len(got)
                              else (np.nan, np.nan, np.nan))
         line = (f"| {key} | " + " | ".join(cells)
                 + f" | {mean:.3f} | {low:.3f} | {spread:.3f} | {3 * spread:.3f} |")
         if chosen and key in chosen:
-            line += f" {chosen[key]:.3f} | {'yes' if len(got) == len(seeds) and low >= chosen[key] else 'NO'} |"
+            holds = len(got) == len(seeds) and low >= chosen[key]
+            line += f" {chosen[key]:.3f} | {'yes' if holds else 'NO'} |"
         elif chosen:
             line += " | |"
         lines.append(line)

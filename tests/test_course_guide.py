@@ -36,7 +36,11 @@ def page_quick_times(text):
     """``{notebook stem: "2 min 16 s"}`` from the published page's section headers."""
     times = {}
     for stem, body in re.findall(r'<h2 id="([^"]+)">(.*?)(?=<h2 id=|\Z)', text, re.S):
-        meta = re.search(r'<p class="meta">profile: quick [^<]*?ran in ([^<]+)</p>', body)
+        # "profile: quick · ran in 2 min 16 s" (pages before the summary layout) or
+        # "quick profile · <data> · ran in 2 min 16 s · <links>".
+        meta = (re.search(r'<p class="meta">profile: quick [^<]*?ran in ([^<]+)</p>', body)
+                or re.search(r'<p class="meta">quick profile [^<]*?ran in ([^<·]+?)\s*(?:·|</p>)',
+                             body))
         if meta:
             times[stem] = html.unescape(meta.group(1)).strip()
     return times
@@ -186,7 +190,9 @@ def test_every_lab_time_is_filled_in(guide):
 def test_a_changed_quick_time_is_caught(guide, page):
     # 01's quick time, altered on the page and, separately, in the guide.
     published = page_quick_times(page)["01_koo_baseline"]
-    altered_page = page.replace(f"ran in {published}</p>", "ran in 9 min 59 s</p>", 1)
+    altered_page = re.sub(rf"ran in {re.escape(published)}(\s*(?:·|</p>))", r"ran in 9 min 59 s\1",
+                          page, count=1)
+    assert altered_page != page
     assert any(p.startswith("01:") for p in guide_quick_problems(guide, altered_page))
     altered_guide = guide.replace(f"quick {published} (measured", "quick 9 min 59 s (measured", 1)
     assert altered_guide != guide

@@ -160,7 +160,9 @@ def test_run_quick_sh_runs_each_notebook_alone_in_the_quick_profile_and_labels_t
     stale.parent.mkdir(parents=True)
     stale.write_text("old")
     calls = _run(repo, "run_quick.sh", KCOLOR_DEV_NPZ="dev.npz")
-    runs, (index,) = calls[:-1], calls[-1:]
+    runs, (index, published) = calls[:-2], calls[-2:]
+    # The package's record of the run's times, for the Colab message (kcolor.published).
+    assert published["args"] == ["-m", "kcolor.published", "docs/quick/results.json"]
     assert [c["args"][-1] for c in runs] == ["notebooks/00_data.ipynb",
                                             "notebooks/03_unet_vs_cgan.ipynb"]
     assert all(c["args"][0] == "scripts/run_notebooks.py" for c in runs)
@@ -220,8 +222,9 @@ def test_run_quick_sh_rerun_runs_only_the_named_notebooks_and_deletes_only_their
     kept.parent.mkdir(parents=True)
     kept.write_text("{}")
     calls = _run(repo, "run_quick.sh", "notebooks/03_unet_vs_cgan.ipynb", QUICK_RERUN="1")
-    assert [c["args"][-1] for c in calls[:-1]] == ["notebooks/03_unet_vs_cgan.ipynb"]
-    assert calls[-1]["args"][0] == "scripts/build_index.py"
+    assert [c["args"][-1] for c in calls[:-2]] == ["notebooks/03_unet_vs_cgan.ipynb"]
+    assert calls[-2]["args"][0] == "scripts/build_index.py"
+    assert calls[-1]["args"][:2] == ["-m", "kcolor.published"]
     assert not (models / "03_cgan_quick.keras").exists()
     assert not (models / "checkpoints" / "03_cgan_quick").exists()
     assert (models / "01_koo_baseline_quick.keras").exists()  # 02 still finds 01's model
@@ -237,10 +240,11 @@ def test_run_quick_sh_prose_refreshes_only_the_named_copies_and_keeps_every_mode
     models.mkdir(parents=True)
     (models / "03_cgan_quick.keras").write_text("model")
     calls = _run(repo, "run_quick.sh", "notebooks/03_unet_vs_cgan.ipynb", QUICK_PROSE="1")
-    assert [c["args"] for c in calls[:-1]] == [[
+    assert [c["args"] for c in calls[:-2]] == [[
         "scripts/run_notebooks.py", "--prose-only", "--out", "build/quick/notebooks",
         "notebooks/03_unet_vs_cgan.ipynb"]]
-    assert calls[-1]["args"][0] == "scripts/build_index.py"
+    assert calls[-2]["args"][0] == "scripts/build_index.py"
+    assert calls[-1]["args"][:2] == ["-m", "kcolor.published"]
     assert (models / "03_cgan_quick.keras").exists()
 
 
