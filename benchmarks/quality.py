@@ -162,9 +162,11 @@ def validation_split(npz, n, path, fold=0):
 
     with np.load(npz) as arrays:
         x_train = arrays["x_train"]
-    if not 0 < n * (fold + 1) < len(x_train) or fold < 0:
-        raise SystemExit(f"--val {n} --fold {fold}: fold {fold} needs {n * (fold + 1)} of "
-                         f"{npz}'s {len(x_train)} training photos, and some left to train on")
+    if fold < 0 or not 0 < n * (fold + 1) < len(x_train):
+        raise SystemExit(f"--val {n} --fold {fold}: choose between 1 and "
+                         f"{(len(x_train) - 1) // (fold + 1)} ({npz} has {len(x_train)} training "
+                         f"photos; fold {fold} holds out photos {fold * n} to {(fold + 1) * n - 1} "
+                         "of the draw)")
     order = np.random.default_rng(0).permutation(len(x_train))
     held = order[fold * n:(fold + 1) * n]
     kept = np.concatenate([order[:fold * n], order[(fold + 1) * n:]])

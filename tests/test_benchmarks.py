@@ -56,3 +56,18 @@ def test_a_labelled_variant_names_its_experiment(quality):
 def test_a_variant_label_becomes_its_run_label(quality):
     assert quality.variant("03_cgan@simultaneous") == "simultaneous"
     assert quality.variant("03_cgan") is None
+
+
+def test_a_second_fold_is_disjoint_from_the_first(quality, tmp_path):
+    x_train = np.arange(50, dtype=np.uint8).reshape(50, 1, 1, 1) * np.ones((1, 2, 2, 3), np.uint8)
+    np.savez(tmp_path / "dev.npz", x_train=x_train, x_test=x_train[:5])
+    folds = []
+    for fold in (0, 1):
+        path = quality.validation_split(tmp_path / "dev.npz", 10, tmp_path / f"f{fold}.npz", fold)
+        with np.load(path) as arrays:
+            held, kept = set(arrays["x_test"][:, 0, 0, 0]), set(arrays["x_train"][:, 0, 0, 0])
+        assert len(held) == 10 and not held & kept and held | kept == set(range(50))
+        folds.append(held)
+    assert not folds[0] & folds[1]  # the confirming sample shares no photo with the choosing one
+    with pytest.raises(SystemExit, match="between 1 and 24"):
+        quality.validation_split(tmp_path / "dev.npz", 25, tmp_path / "big.npz", 1)

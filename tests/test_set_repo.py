@@ -192,7 +192,7 @@ def test_notebooks_default_to_the_course_on_colab_and_to_smoke_elsewhere():
         # Run the parameters lines outside Colab, on Colab, and with KCOLOR_PROFILE set.
         params = next(c for c in _code_cells(path) if "#@param [" in c)
         lines = "\n".join(line for line in params.splitlines() if "PROFILE" in line
-                          or line.startswith(("import", "    print", "          ")))
+                          or line.startswith(("import", "    from kcolor", "    print", "          ")))
         for on_colab, env, gpu, expected in [(False, {}, False, "smoke"),
                                              (True, {}, True, "quick"),
                                              (True, {"KCOLOR_PROFILE": "smoke"}, False, "smoke"),
