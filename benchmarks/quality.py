@@ -267,15 +267,13 @@ def slider_gaps(models, test, bases):
     if not bases:
         return {}
     L, ab = (np.concatenate(part) for part in zip(*test))
-    points = {label: kcolor.metrics.score(L, np.concatenate(
-                  [kcolor.metrics.predictor(m)(L[i:i + 250], ab[i:i + 250])
-                   for i in range(0, len(L), 250)]), ab)
-              for label, m in models.items()}
+    colours = {label: np.concatenate([kcolor.metrics.predictor(m)(L[i:i + 250], ab[i:i + 250])
+                                      for i in range(0, len(L), 250)])
+               for label, m in models.items()}  # each model's ab, predicted once
+    points = {label: kcolor.metrics.score(L, pred, ab) for label, pred in colours.items()}
     gaps = {}
     for base in bases:
-        pred = np.concatenate([kcolor.metrics.predictor(models[base])(L[i:i + 250], None)
-                               for i in range(0, len(L), 250)])
-        curve = kcolor.metrics.saturation_slider(L, pred, ab)
+        curve = kcolor.metrics.saturation_slider(L, colours[base], ab)
         gaps[base] = {}
         for label, point in points.items():
             if label == base:
